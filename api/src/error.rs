@@ -1,0 +1,174 @@
+//! The one error type of the API and its codes (API.md "Errors").
+//!
+//! `ApiError` deliberately has no `Display`: async-graphql converts any
+//! `Display` error into a client-visible message, which is how database
+//! messages leak. The only way out is the explicit `From<ApiError>` below,
+//! and internal errors become "internal error" there after being logged.
+
+use async_graphql::ErrorExtensions;
+use domain::DomainError;
+
+/// The error codes of API.md, as they appear in `extensions.code`.
+pub mod code {
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const INVALID_STATE: &str = "INVALID_STATE";
+    pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const INTERNAL: &str = "INTERNAL";
+}
+
+/// Everything that can go wrong in a request, as the client may learn it.
+#[derive(Debug, Clone)]
+pub enum ApiError {
+    /// No valid credentials where they are needed, or a bad token.
+    Unauthenticated(String),
+    /// The caller may see the thing but not do this to it.
+    Forbidden(String),
+    /// The thing does not exist, or not for this caller.
+    NotFound,
+    /// The input is wrong; `field` names the input field when one is at fault.
+    BadUserInput {
+        field: Option<String>,
+        message: String,
+    },
+    /// The entity is in a state where the action is not allowed.
+    InvalidState(String),
+    /// A bug or an outage. The detail goes to the log, never to the client.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::BadUserInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// Logs `detail` with the current span (which carries the request id) and
+    /// returns the opaque internal error.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "internal error");
+        ApiError::Internal(detail.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated(_) => code::UNAUTHENTICATED,
+            ApiError::Forbidden(_) => code::FORBIDDEN,
+            ApiError::NotFound => code::NOT_FOUND,
+            ApiError::BadUserInput { .. } => code::BAD_USER_INPUT,
+            ApiError::InvalidState(_) => code::INVALID_STATE,
+            ApiError::Internal(_) => code::INTERNAL,
+        }
+    }
+
+    /// The message a client may see.
+    pub fn client_message(&self) -> String {
+        match self {
+            ApiError::Unauthenticated(m) | ApiError::Forbidden(m) | ApiError::InvalidState(m) => {
+                m.clone()
+            }
+            ApiError::NotFound => "not found".to_owned(),
+            ApiError::BadUserInput { message, .. } => message.clone(),
+            ApiError::Internal(_) => "internal error".to_owned(),
+        }
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        let field = match &err {
+            ApiError::BadUserInput { field, .. } => field.clone(),
+            _ => None,
+        };
+        async_graphql::Error::new(err.client_message()).extend_with(|_, ext| {
+            ext.set("code", err.code());
+            if let Some(field) = field {
+                ext.set("field", field);
+            }
+        })
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Invalid { field, message } => ApiError::bad_input(field, message),
+            DomainError::InvalidState(message) => ApiError::InvalidState(message),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+/// Result of everything below the GraphQL layer.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extensions(err: ApiError) -> (String, serde_json::Value) {
+        let gql: async_graphql::Error = err.into();
+        let ext = serde_json::to_value(&gql.extensions).expect("extensions serialize");
+        (gql.message, ext)
+    }
+
+    #[test]
+    fn every_code_reaches_the_client_as_extensions_code() {
+        let cases = [
+            (
+                ApiError::Unauthenticated("no".into()),
+                code::UNAUTHENTICATED,
+            ),
+            (ApiError::Forbidden("no".into()), code::FORBIDDEN),
+            (ApiError::NotFound, code::NOT_FOUND),
+            (
+                ApiError::bad_input("first", "too big"),
+                code::BAD_USER_INPUT,
+            ),
+            (ApiError::InvalidState("signed".into()), code::INVALID_STATE),
+            (ApiError::Internal("boom".into()), code::INTERNAL),
+        ];
+        for (err, expected) in cases {
+            let (_, ext) = extensions(err);
+            assert_eq!(ext["code"], expected);
+        }
+    }
+
+    #[test]
+    fn bad_user_input_names_the_field() {
+        let (message, ext) = extensions(ApiError::bad_input("first", "must be 1..=100"));
+        assert_eq!(message, "must be 1..=100");
+        assert_eq!(ext["field"], "first");
+    }
+
+    #[test]
+    fn database_errors_never_reach_the_client() {
+        let db = sea_orm::DbErr::Custom("relation \"pledges\" violates constraint xyz".into());
+        let (message, ext) = extensions(ApiError::from(db));
+        assert_eq!(message, "internal error");
+        assert_eq!(ext["code"], code::INTERNAL);
+        assert!(!ext.to_string().contains("pledges"));
+    }
+
+    #[test]
+    fn domain_errors_map_to_input_and_state_codes() {
+        let invalid = domain::MunicipalityCode::parse("12").expect_err("invalid");
+        let (_, ext) = extensions(ApiError::from(invalid));
+        assert_eq!(ext["code"], code::BAD_USER_INPUT);
+        assert_eq!(ext["field"], "municipality");
+        let state = domain::DomainError::InvalidState("frozen".into());
+        let (_, ext) = extensions(ApiError::from(state));
+        assert_eq!(ext["code"], code::INVALID_STATE);
+    }
+}

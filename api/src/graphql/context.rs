@@ -1,0 +1,95 @@
+//! What every resolver gets for its request: the caller's scope, the
+//! database, and the request's own DataLoader. The loader is made per
+//! request because its cache holds rows the caller was allowed to see; a
+//! schema-wide loader would hand them to the next caller.
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+use chrono::{NaiveDate, Utc};
+use sea_orm::DatabaseConnection;
+
+use std::hash::Hash;
+
+use async_graphql::dataloader::Loader;
+
+use super::loaders::{LoadError, Loaders};
+use crate::error::{ApiError, ApiResult};
+use crate::scope::Scope;
+
+/// Per-request data, put into the GraphQL request by the HTTP handler.
+#[derive(Clone)]
+pub struct RequestContext {
+    pub db: DatabaseConnection,
+    pub scope: Arc<Scope>,
+    pub loader: Arc<DataLoader<Loaders>>,
+    /// "Today" for this request, so a request spanning midnight stays consistent.
+    pub today: NaiveDate,
+}
+
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("scope", &self.scope)
+            .field("today", &self.today)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestContext {
+    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+        let scope = Arc::new(scope);
+        let today = Utc::now().date_naive();
+        let loaders = Loaders {
+            db: db.clone(),
+            scope: scope.clone(),
+            today,
+        };
+        Self {
+            db,
+            scope,
+            loader: Arc::new(DataLoader::new(loaders, tokio::spawn)),
+            today,
+        }
+    }
+}
+
+impl RequestContext {
+    /// Loads one value through the request's batch loader.
+    pub async fn load<K>(&self, key: K) -> ApiResult<Option<<Loaders as Loader<K>>::Value>>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Loaders: Loader<K, Error = LoadError>,
+    {
+        self.loader.load_one(key).await.map_err(|e| (*e).clone())
+    }
+
+    /// Loads many keys in one batch.
+    pub async fn load_many<K>(
+        &self,
+        keys: Vec<K>,
+    ) -> ApiResult<std::collections::HashMap<K, <Loaders as Loader<K>>::Value>>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Loaders: Loader<K, Error = LoadError>,
+    {
+        self.loader.load_many(keys).await.map_err(|e| (*e).clone())
+    }
+
+    /// Loads a list-valued key; no entry means an empty list.
+    pub async fn load_list<K, V>(&self, key: K) -> ApiResult<Vec<V>>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        V: Send + Sync + Clone + 'static,
+        Loaders: Loader<K, Value = Vec<V>, Error = LoadError>,
+    {
+        Ok(self.load(key).await?.unwrap_or_default())
+    }
+}
+
+/// The request context of a resolver. Missing context is a wiring bug.
+pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
+    ctx.data::<RequestContext>()
+        .map_err(|_| ApiError::internal("request context missing"))
+}

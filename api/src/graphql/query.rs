@@ -1,0 +1,222 @@
+//! The `Query` root. Each resolver starts from the request's scope; codes
+//! and IDs from arguments are parsed through the domain before any lookup.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+
+use super::context::request;
+use super::enums::PledgeStatus;
+use super::loaders::{ActivityById, CommitmentById, MunicipalityById, PledgeById, PoliceAreaById};
+use super::scalars::Date;
+use super::types::activity::Activity;
+use super::types::commitment::Commitment;
+use super::types::connection::{DEFAULT_PAGE, MAX_PAGE, PledgeConnection};
+use super::types::focus_area::FocusArea;
+use super::types::municipality::Municipality;
+use super::types::node::Node;
+use super::types::pledge::Pledge;
+use super::types::police_area::PoliceArea;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::RequestContext;
+use crate::ids::{self, NodeKind, YearCursor};
+use crate::store::pledges::{self, PledgeFilter};
+use crate::store::reference;
+
+/// Entry point of every read.
+#[derive(Debug, Default)]
+pub struct Query;
+
+/// Which pledges to list. All given conditions must hold.
+#[derive(InputObject, Debug, Default)]
+#[graphql(name = "PledgeFilter")]
+pub struct PledgeFilterInput {
+    /// Municipality code, e.g. "0683".
+    pub municipality: Option<String>,
+    /// Police-area code, e.g. "lpo-varnamo".
+    pub police_area: Option<String>,
+    /// Pledge year.
+    pub year: Option<i32>,
+    /// Lifecycle status.
+    pub status: Option<PledgeStatus>,
+    /// Focus-area code, e.g. "NARKOTIKA": pledges that name this area.
+    pub focus_area: Option<String>,
+    /// Pledges in force on this day (validFrom <= day <= validTo).
+    pub in_force_on: Option<Date>,
+}
+
+impl PledgeFilterInput {
+    /// Parses codes through the domain and resolves them to keys. An
+    /// unknown code is the caller's mistake: `BAD_USER_INPUT`.
+    async fn resolve(self, rc: &RequestContext) -> ApiResult<PledgeFilter> {
+        let mut filter = PledgeFilter {
+            status: self.status.map(Into::into),
+            in_force_on: self.in_force_on.map(|d| d.0),
+            ..PledgeFilter::default()
+        };
+        if let Some(raw) = self.municipality {
+            let code = domain::MunicipalityCode::parse(&raw)?;
+            let row = reference::municipality_by_code(&rc.db, &code)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::bad_input(
+                        "municipality",
+                        format!("unknown municipality code {raw:?}"),
+                    )
+                })?;
+            filter.municipality_id = Some(row.id);
+        }
+        if let Some(raw) = self.police_area {
+            let code = domain::PoliceAreaCode::parse(&raw)?;
+            let row = reference::police_area_by_code(&rc.db, &code)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::bad_input("policeArea", format!("unknown police-area code {raw:?}"))
+                })?;
+            filter.police_area_id = Some(row.id);
+        }
+        if let Some(year) = self.year {
+            filter.year = Some(domain::Year::parse(year)?.get());
+        }
+        if let Some(raw) = self.focus_area {
+            let code = domain::FocusAreaCode::parse(&raw)?;
+            if !reference::focus_area_exists(&rc.db, &code).await? {
+                return Err(ApiError::bad_input(
+                    "focusArea",
+                    format!("unknown focus-area code {raw:?}"),
+                ));
+            }
+            filter.focus_area = Some(code);
+        }
+        Ok(filter)
+    }
+}
+
+/// Checks a page size: 1..=MAX_PAGE, default DEFAULT_PAGE.
+fn page_size(first: Option<i32>) -> ApiResult<u64> {
+    match first {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if (1..=MAX_PAGE as i32).contains(&n) => Ok(n as u64),
+        Some(n) => Err(ApiError::bad_input(
+            "first",
+            format!("first must be between 1 and {MAX_PAGE}, got {n}"),
+        )),
+    }
+}
+
+#[Object]
+impl Query {
+    /// Fetches any object by its global ID. An ID the caller may not see is
+    /// not found, exactly like one that never existed.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        let rc = request(ctx)?;
+        let (kind, key) = ids::decode_any(&id, "id")?;
+        let found = match kind {
+            NodeKind::Municipality => rc
+                .load(MunicipalityById(key))
+                .await?
+                .map(|m| Node::Municipality(Municipality(m))),
+            NodeKind::PoliceArea => rc
+                .load(PoliceAreaById(key))
+                .await?
+                .map(|p| Node::PoliceArea(PoliceArea(p))),
+            NodeKind::Pledge => rc
+                .load(PledgeById(key))
+                .await?
+                .map(|p| Node::Pledge(Pledge(p))),
+            NodeKind::Commitment => rc
+                .load(CommitmentById(key))
+                .await?
+                .map(|c| Node::Commitment(Commitment(c))),
+            NodeKind::Activity => rc
+                .load(ActivityById(key))
+                .await?
+                .map(|a| Node::Activity(Activity(a))),
+        };
+        Ok(Some(found.ok_or(ApiError::NotFound)?))
+    }
+
+    /// All municipalities, by name.
+    async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+        let rc = request(ctx)?;
+        Ok(reference::municipalities(&rc.db)
+            .await?
+            .into_iter()
+            .map(Municipality)
+            .collect())
+    }
+
+    /// One municipality by SCB code, e.g. "0683".
+    async fn municipality(&self, ctx: &Context<'_>, code: String) -> Result<Option<Municipality>> {
+        let rc = request(ctx)?;
+        let code = domain::MunicipalityCode::parse(&code).map_err(ApiError::from)?;
+        let row = reference::municipality_by_code(&rc.db, &code)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        Ok(Some(Municipality(row)))
+    }
+
+    /// All local police areas, by name.
+    async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
+        let rc = request(ctx)?;
+        Ok(reference::police_areas(&rc.db)
+            .await?
+            .into_iter()
+            .map(PoliceArea)
+            .collect())
+    }
+
+    /// The focus-area catalogue, by code.
+    async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
+        let rc = request(ctx)?;
+        Ok(reference::focus_areas(&rc.db)
+            .await?
+            .into_iter()
+            .map(FocusArea)
+            .collect())
+    }
+
+    /// Pledges the caller may see, newest year first. `first` is 1..=100
+    /// (default 20); pass `pageInfo.endCursor` as `after` for the next page.
+    async fn pledges(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PledgeFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PledgeConnection> {
+        let rc = request(ctx)?;
+        let first = page_size(first)?;
+        let after = after.as_deref().map(YearCursor::decode).transpose()?;
+        let filter = filter.unwrap_or_default().resolve(rc).await?;
+        let (rows, has_next) = pledges::page(&rc.db, &rc.scope, &filter, after, first).await?;
+        Ok(PledgeConnection::new(
+            rows,
+            has_next,
+            after.is_some(),
+            filter,
+        ))
+    }
+
+    /// One pledge by global ID.
+    async fn pledge(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Pledge>> {
+        let rc = request(ctx)?;
+        let key = ids::decode(&id, NodeKind::Pledge, "id")?;
+        let row = rc.load(PledgeById(key)).await?.ok_or(ApiError::NotFound)?;
+        Ok(Some(Pledge(row)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_size;
+
+    #[test]
+    fn page_size_is_one_to_a_hundred_with_a_default() {
+        assert_eq!(page_size(None).expect("default"), 20);
+        assert_eq!(page_size(Some(1)).expect("min"), 1);
+        assert_eq!(page_size(Some(100)).expect("max"), 100);
+        for bad in [0, -1, 101, 1000, i32::MIN] {
+            let err = page_size(Some(bad)).expect_err("refused");
+            assert_eq!(err.code(), "BAD_USER_INPUT");
+        }
+    }
+}

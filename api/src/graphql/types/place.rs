@@ -1,0 +1,35 @@
+//! `Place`: a named place of a municipality.
+
+use async_graphql::{Object, Result};
+
+use crate::graphql::enums::PlaceKind;
+use crate::store::entities::place;
+
+use super::stored;
+
+/// A named place within a municipality: a town, district, hot spot, school…
+#[derive(Debug, Clone)]
+pub struct Place(pub place::Model);
+
+#[Object]
+impl Place {
+    /// Name as the documents write it, e.g. "Forsheda".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What kind of place it is.
+    async fn kind(&self) -> Result<PlaceKind> {
+        Ok(stored(domain::PlaceKind::parse(&self.0.kind))?.into())
+    }
+
+    /// Latitude (WGS 84), when known.
+    async fn latitude(&self) -> Option<f64> {
+        self.0.latitude
+    }
+
+    /// Longitude (WGS 84), when known.
+    async fn longitude(&self) -> Option<f64> {
+        self.0.longitude
+    }
+}

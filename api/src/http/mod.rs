@@ -1,0 +1,62 @@
+//! The HTTP surface: routes, request ids and tracing. GraphQL handling is in
+//! `graphql_handler`; nothing here touches the database directly.
+
+mod graphql_handler;
+mod responses;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::Request;
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::graphql::AppSchema;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The whole router, testable without a socket.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql_handler::get_graphql).post(graphql_handler::post_graphql),
+        )
+        .with_state(state)
+        // Outermost first on the way in: assign an id, trace with it, and
+        // send it back so a client can quote it when reporting a problem.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let request_id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!(
+                    "request",
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    request_id = %request_id,
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

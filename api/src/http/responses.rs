@@ -1,0 +1,80 @@
+//! Writing GraphQL responses: the media type the client asked for, and an
+//! error `code` on every error.
+
+use async_graphql::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response as HttpResponse};
+
+use crate::error::{ApiError, code};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+/// The response media type: graphql-response+json when the client accepts
+/// it, plain JSON otherwise (GraphQL over HTTP).
+fn media_type(headers: &HeaderMap) -> &'static str {
+    let accepts = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accepts.contains(GRAPHQL_RESPONSE_JSON) {
+        GRAPHQL_RESPONSE_JSON
+    } else {
+        "application/json"
+    }
+}
+
+/// Errors raised before resolvers run (syntax, validation, input coercion
+/// such as a malformed `Date` or a wrong enum value) carry no code from
+/// async-graphql; they are all the client's input at fault.
+pub(super) fn classify_errors(response: &mut Response) {
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|ext| ext.get("code").is_some());
+        if !has_code {
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code::BAD_USER_INPUT);
+        }
+    }
+}
+
+pub(super) fn graphql(headers: &HeaderMap, response: &Response) -> HttpResponse {
+    match serde_json::to_vec(response) {
+        Ok(body) => (
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(media_type(headers)),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(err) => error(
+            headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &ApiError::internal(err),
+        ),
+    }
+}
+
+/// A request-level error (bad token, unreadable body) in GraphQL shape.
+pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> HttpResponse {
+    let body = serde_json::json!({
+        "errors": [{
+            "message": err.client_message(),
+            "extensions": { "code": err.code() },
+        }]
+    });
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(media_type(headers)),
+        )],
+        body.to_string(),
+    )
+        .into_response()
+}

@@ -1,0 +1,165 @@
+//! Opaque global IDs (Relay "Node" IDs) and pagination cursors.
+//!
+//! A global ID is base64url("<Type>:<uuid>"). Clients must treat it as
+//! opaque; the type prefix lets `node(id:)` find the right table and lets a
+//! `pledge(id:)` call refuse a commitment's ID as not found.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The kinds of object that have global IDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Municipality,
+    PoliceArea,
+    Pledge,
+    Commitment,
+    Activity,
+}
+
+impl NodeKind {
+    const ALL: [NodeKind; 5] = [
+        NodeKind::Municipality,
+        NodeKind::PoliceArea,
+        NodeKind::Pledge,
+        NodeKind::Commitment,
+        NodeKind::Activity,
+    ];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            NodeKind::Municipality => "Municipality",
+            NodeKind::PoliceArea => "PoliceArea",
+            NodeKind::Pledge => "Pledge",
+            NodeKind::Commitment => "Commitment",
+            NodeKind::Activity => "Activity",
+        }
+    }
+}
+
+/// Encodes the global ID of an entity.
+pub fn encode(kind: NodeKind, id: Uuid) -> async_graphql::ID {
+    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", kind.prefix(), id)))
+}
+
+/// Decodes any global ID. Malformed input is `BAD_USER_INPUT` on `field`.
+pub fn decode_any(raw: &str, field: &str) -> ApiResult<(NodeKind, Uuid)> {
+    let malformed = || ApiError::bad_input(field, "malformed ID");
+    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| malformed())?;
+    let text = String::from_utf8(bytes).map_err(|_| malformed())?;
+    let (prefix, uuid) = text.split_once(':').ok_or_else(malformed)?;
+    let kind = NodeKind::ALL
+        .into_iter()
+        .find(|k| k.prefix() == prefix)
+        .ok_or_else(malformed)?;
+    let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
+    Ok((kind, uuid))
+}
+
+/// Decodes a global ID that must be of `kind`. A well-formed ID of another
+/// kind names nothing of this kind: `NOT_FOUND`.
+pub fn decode(raw: &str, kind: NodeKind, field: &str) -> ApiResult<Uuid> {
+    match decode_any(raw, field)? {
+        (found, id) if found == kind => Ok(id),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// Position in a list ordered by (year descending, id ascending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearCursor {
+    pub year: i32,
+    pub id: Uuid,
+}
+
+const PLEDGE_CURSOR_TAG: &str = "pledges.v1";
+
+impl YearCursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{PLEDGE_CURSOR_TAG}:{}:{}", self.year, self.id))
+    }
+
+    /// Parses a cursor handed out by `encode`; anything else is
+    /// `BAD_USER_INPUT` on `after`.
+    pub fn decode(raw: &str) -> ApiResult<Self> {
+        let malformed = || ApiError::bad_input("after", "malformed cursor");
+        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| malformed())?;
+        let text = String::from_utf8(bytes).map_err(|_| malformed())?;
+        let mut parts = text.splitn(3, ':');
+        if parts.next() != Some(PLEDGE_CURSOR_TAG) {
+            return Err(malformed());
+        }
+        let year = parts
+            .next()
+            .and_then(|y| y.parse().ok())
+            .ok_or_else(malformed)?;
+        let id = parts
+            .next()
+            .and_then(|u| Uuid::parse_str(u).ok())
+            .ok_or_else(malformed)?;
+        Ok(Self { year, id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn global_ids_round_trip_and_keep_their_kind() {
+        let id = Uuid::new_v4();
+        let gid = encode(NodeKind::Pledge, id);
+        assert_eq!(decode(&gid, NodeKind::Pledge, "id").expect("decodes"), id);
+        assert_eq!(
+            decode_any(&gid, "id").expect("decodes"),
+            (NodeKind::Pledge, id)
+        );
+    }
+
+    #[test]
+    fn an_id_of_another_kind_is_not_found() {
+        let gid = encode(NodeKind::Commitment, Uuid::new_v4());
+        assert!(matches!(
+            decode(&gid, NodeKind::Pledge, "id"),
+            Err(ApiError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn malformed_ids_are_bad_user_input() {
+        let not_uuid = URL_SAFE_NO_PAD.encode("Pledge:42");
+        let unknown_kind = URL_SAFE_NO_PAD.encode(format!("Audit:{}", Uuid::new_v4()));
+        for raw in [
+            "",
+            "!!!",
+            "UGxlZGdl",
+            not_uuid.as_str(),
+            unknown_kind.as_str(),
+        ] {
+            let err = decode_any(raw, "id").expect_err("malformed");
+            assert_eq!(err.code(), "BAD_USER_INPUT", "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_anything_else() {
+        let cursor = YearCursor {
+            year: 2024,
+            id: Uuid::new_v4(),
+        };
+        assert_eq!(
+            YearCursor::decode(&cursor.encode()).expect("decodes"),
+            cursor
+        );
+        let gid = encode(NodeKind::Pledge, cursor.id);
+        for raw in ["", "abc", gid.as_str()] {
+            assert_eq!(
+                YearCursor::decode(raw).expect_err("malformed").code(),
+                "BAD_USER_INPUT"
+            );
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The medborgarlöften server: a GraphQL API over citizen pledges.
+//!
+//! Data flows one way: HTTP (`http`) -> scope from credentials (`scope`) ->
+//! GraphQL resolvers (`graphql`) -> repositories taking the scope (`store`)
+//! -> rows read back through the domain's types (`domain` crate).
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+pub mod scope;
+pub mod seed;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,159 @@
+//! The shape of `seed/source-documents.toml`: the five source documents
+//! transcribed as data. Kept apart from the loader so the file format is
+//! readable in one place. Text fields hold the documents' Swedish verbatim;
+//! a value the documents do not state is simply left out (it stays NULL).
+
+use serde::Deserialize;
+
+/// The whole seed file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeedFile {
+    pub(crate) counties: Vec<County>,
+    pub(crate) police_areas: Vec<PoliceArea>,
+    pub(crate) municipalities: Vec<Municipality>,
+    pub(crate) coverage: Vec<Coverage>,
+    pub(crate) focus_areas: Vec<FocusArea>,
+    pub(crate) places: Vec<Place>,
+    pub(crate) pledges: Vec<Pledge>,
+    pub(crate) activities: Vec<Activity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct County {
+    pub(crate) code: String,
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PoliceArea {
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) district: String,
+    pub(crate) region: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Municipality {
+    pub(crate) code: String,
+    pub(crate) name: String,
+}
+
+/// A police area covering a municipality from `valid_from` until `valid_to`
+/// (inclusive; absent = still in force).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Coverage {
+    pub(crate) police_area: String,
+    pub(crate) municipality: String,
+    pub(crate) valid_from: String,
+    pub(crate) valid_to: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FocusArea {
+    pub(crate) code: String,
+    pub(crate) name_sv: String,
+    pub(crate) name_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Place {
+    pub(crate) municipality: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Pledge {
+    /// Stable seed key, e.g. "varnamo-2024"; the pledge's UUID derives from it
+    /// so that seeding twice finds the same row.
+    pub(crate) key: String,
+    pub(crate) municipality: String,
+    pub(crate) police_area: String,
+    pub(crate) year: i32,
+    pub(crate) title: String,
+    pub(crate) valid_from: String,
+    pub(crate) valid_to: String,
+    pub(crate) status: String,
+    pub(crate) signed_on: Option<String>,
+    pub(crate) introduction: Option<String>,
+    pub(crate) promise_statement: Option<String>,
+    pub(crate) situation_picture: Option<String>,
+    pub(crate) expected_effect: Option<String>,
+    pub(crate) background: Option<String>,
+    #[serde(default)]
+    pub(crate) basis_kinds: Vec<String>,
+    pub(crate) follow_up_plan: Option<String>,
+    pub(crate) prepared_by: Option<String>,
+    pub(crate) source_title: Option<String>,
+    pub(crate) source_url: Option<String>,
+    #[serde(default)]
+    pub(crate) signatories: Vec<Signatory>,
+    #[serde(default)]
+    pub(crate) focus_areas: Vec<PledgeFocusArea>,
+    #[serde(default)]
+    pub(crate) commitments: Vec<Commitment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Signatory {
+    pub(crate) name: String,
+    pub(crate) title: Option<String>,
+    /// "MUNICIPALITY" or "POLICE": the side the person signs for.
+    pub(crate) party: String,
+    pub(crate) signed_on: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PledgeFocusArea {
+    pub(crate) code: String,
+    /// The heading the document gives the area, when it has its own section.
+    pub(crate) heading: Option<String>,
+    /// The document's text about the area (its own lägesbild), verbatim.
+    pub(crate) problem_text: Option<String>,
+    /// Narrower catalogue areas the document singles out within this one.
+    #[serde(default)]
+    pub(crate) special_focus: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Commitment {
+    pub(crate) text: String,
+    pub(crate) responsible: String,
+    pub(crate) method: Option<String>,
+    #[serde(default)]
+    pub(crate) focus_areas: Vec<String>,
+    /// Names of places listed under `[[places]]` of the same municipality.
+    #[serde(default)]
+    pub(crate) places: Vec<String>,
+    #[serde(default)]
+    pub(crate) partners: Vec<String>,
+    #[serde(default)]
+    pub(crate) target_groups: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Activity {
+    /// Stable seed key; the activity's UUID derives from it.
+    pub(crate) key: String,
+    pub(crate) municipality: String,
+    pub(crate) kind: String,
+    pub(crate) date: Option<String>,
+    pub(crate) place: Option<String>,
+    pub(crate) description: String,
+    #[serde(default)]
+    pub(crate) participants: Vec<String>,
+    pub(crate) source_title: Option<String>,
+    pub(crate) source_url: Option<String>,
+}

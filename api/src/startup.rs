@@ -1,0 +1,104 @@
+//! The application as a value: `Application::build` opens the database,
+//! migrates, seeds an empty database, and binds the listener (port 0 in
+//! tests reports the real port). `main` and the tests both start here.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::db::{self, StatementCounter};
+use crate::graphql;
+use crate::http::{self, AppState};
+use crate::seed;
+use crate::store::entities::municipality;
+
+/// A built, bound, not yet serving application.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: DatabaseConnection,
+    statements: StatementCounter,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let (db, statements) = db::connect(&settings.database_url).await?;
+        db::migrate(&db).await?;
+        // First start: an empty database gets the source documents, so one
+        // command gives a working server. Later starts leave data alone.
+        if municipality::Entity::find().count(&db).await? == 0 {
+            let report = seed::load(&db).await.context("seeding an empty database")?;
+            tracing::info!(
+                pledges = report.pledges_added,
+                "seeded the source documents"
+            );
+        }
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("binding {}", settings.addr))?;
+        let state = AppState {
+            schema: graphql::schema().finish(),
+            db: db.clone(),
+            settings: Arc::new(settings),
+        };
+        Ok(Self {
+            listener,
+            router: http::router(state),
+            db,
+            statements,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// SQL statements sent since start-up.
+    pub fn statement_counter(&self) -> StatementCounter {
+        self.statements.clone()
+    }
+
+    /// The database handle (tests use it to arrange data).
+    pub fn db(&self) -> DatabaseConnection {
+        self.db.clone()
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

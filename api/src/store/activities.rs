@@ -1,0 +1,46 @@
+//! Activities (the evidence behind follow-ups). An activity is visible when
+//! the commitment it evidences is visible.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::{activity, place};
+use super::visibility;
+use crate::error::ApiResult;
+use crate::scope::Scope;
+
+/// Activities of the given commitments, oldest first (undated last).
+pub async fn of_commitments(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    commitment_ids: &[Uuid],
+) -> ApiResult<Vec<activity::Model>> {
+    Ok(activity::Entity::find()
+        .filter(activity::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
+        .filter(activity::Column::CommitmentId.in_subquery(visibility::commitment_ids(scope)))
+        .order_by_asc(activity::Column::Date)
+        .order_by_asc(activity::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn by_ids(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    ids: &[Uuid],
+) -> ApiResult<Vec<activity::Model>> {
+    Ok(activity::Entity::find()
+        .filter(activity::Column::Id.is_in(ids.iter().copied()))
+        .filter(activity::Column::CommitmentId.in_subquery(visibility::commitment_ids(scope)))
+        .all(db)
+        .await?)
+}
+
+/// Places by id. Places are named locations of a municipality, shown only
+/// through an activity or commitment the caller can already see.
+pub async fn places_by_ids(db: &DatabaseConnection, ids: &[Uuid]) -> ApiResult<Vec<place::Model>> {
+    Ok(place::Entity::find()
+        .filter(place::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,18 @@
+//! Table `commitment_places`: links a commitment to a place.
+
+use sea_orm::entity::prelude::*;
+
+/// Links a commitment to a place.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "commitment_places")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub commitment_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub place_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

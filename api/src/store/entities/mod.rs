@@ -1,0 +1,16 @@
+//! sea-orm entities, one per table. These are storage shapes only: the
+//! GraphQL layer never exposes them directly, and only `store` reads them.
+
+pub mod activity;
+pub mod commitment;
+pub mod commitment_focus_area;
+pub mod commitment_place;
+pub mod county;
+pub mod coverage;
+pub mod focus_area;
+pub mod municipality;
+pub mod place;
+pub mod pledge;
+pub mod pledge_focus_area;
+pub mod police_area;
+pub mod signatory;

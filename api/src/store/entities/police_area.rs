@@ -1,0 +1,20 @@
+//! Table `police_areas`: a local police area (lokalpolisområde).
+
+use sea_orm::entity::prelude::*;
+
+/// A local police area (lokalpolisområde).
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "police_areas")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub district: String,
+    pub region: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

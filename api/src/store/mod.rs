@@ -1,0 +1,11 @@
+//! Data access. Entities are private storage shapes; the functions here are
+//! the only way to read them, and every function that touches tenant data
+//! takes the caller's `Scope` and applies it in SQL, so a row outside the
+//! scope is never loaded, counted or hinted at.
+
+pub mod activities;
+pub mod commitments;
+pub mod entities;
+pub mod pledges;
+pub mod reference;
+mod visibility;

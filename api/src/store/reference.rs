@@ -1,0 +1,159 @@
+//! Reference data: counties, police areas, municipalities, coverage and the
+//! focus-area catalogue. Public to every caller, so no scope is taken.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::{county, coverage, focus_area, municipality, police_area};
+use crate::error::ApiResult;
+
+pub async fn municipalities(db: &DatabaseConnection) -> ApiResult<Vec<municipality::Model>> {
+    Ok(municipality::Entity::find()
+        .order_by_asc(municipality::Column::Name)
+        .all(db)
+        .await?)
+}
+
+pub async fn municipality_by_code(
+    db: &DatabaseConnection,
+    code: &domain::MunicipalityCode,
+) -> ApiResult<Option<municipality::Model>> {
+    Ok(municipality::Entity::find()
+        .filter(municipality::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await?)
+}
+
+pub async fn municipalities_by_ids(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+) -> ApiResult<Vec<municipality::Model>> {
+    Ok(municipality::Entity::find()
+        .filter(municipality::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+pub async fn police_areas(db: &DatabaseConnection) -> ApiResult<Vec<police_area::Model>> {
+    Ok(police_area::Entity::find()
+        .order_by_asc(police_area::Column::Name)
+        .all(db)
+        .await?)
+}
+
+pub async fn police_area_by_code(
+    db: &DatabaseConnection,
+    code: &domain::PoliceAreaCode,
+) -> ApiResult<Option<police_area::Model>> {
+    Ok(police_area::Entity::find()
+        .filter(police_area::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await?)
+}
+
+pub async fn police_areas_by_ids(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+) -> ApiResult<Vec<police_area::Model>> {
+    Ok(police_area::Entity::find()
+        .filter(police_area::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+pub async fn counties_by_codes(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> ApiResult<Vec<county::Model>> {
+    Ok(county::Entity::find()
+        .filter(county::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?)
+}
+
+pub async fn focus_areas(db: &DatabaseConnection) -> ApiResult<Vec<focus_area::Model>> {
+    Ok(focus_area::Entity::find()
+        .order_by_asc(focus_area::Column::Code)
+        .all(db)
+        .await?)
+}
+
+pub async fn focus_area_exists(
+    db: &DatabaseConnection,
+    code: &domain::FocusAreaCode,
+) -> ApiResult<bool> {
+    Ok(focus_area::Entity::find_by_id(code.as_str().to_owned())
+        .one(db)
+        .await?
+        .is_some())
+}
+
+pub async fn focus_areas_by_codes(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> ApiResult<Vec<focus_area::Model>> {
+    Ok(focus_area::Entity::find()
+        .filter(focus_area::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?)
+}
+
+/// Coverage rows in force on `day` (valid_from <= day <= valid_to or open).
+fn in_force_on(day: NaiveDate) -> Condition {
+    Condition::all()
+        .add(coverage::Column::ValidFrom.lte(day))
+        .add(
+            Condition::any()
+                .add(coverage::Column::ValidTo.is_null())
+                .add(coverage::Column::ValidTo.gte(day)),
+        )
+}
+
+/// For each municipality, the police area covering it on `day`.
+pub async fn police_area_ids_covering(
+    db: &DatabaseConnection,
+    municipality_ids: &[Uuid],
+    day: NaiveDate,
+) -> ApiResult<HashMap<Uuid, Uuid>> {
+    let rows = coverage::Entity::find()
+        .filter(coverage::Column::MunicipalityId.is_in(municipality_ids.iter().copied()))
+        .filter(in_force_on(day))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.municipality_id, row.police_area_id))
+        .collect())
+}
+
+/// For each police area, the municipalities it covers on `day`, by name.
+pub async fn municipalities_covered_by(
+    db: &DatabaseConnection,
+    police_area_ids: &[Uuid],
+    day: NaiveDate,
+) -> ApiResult<HashMap<Uuid, Vec<municipality::Model>>> {
+    let links = coverage::Entity::find()
+        .filter(coverage::Column::PoliceAreaId.is_in(police_area_ids.iter().copied()))
+        .filter(in_force_on(day))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = links.iter().map(|l| l.municipality_id).collect();
+    let mut by_id: HashMap<Uuid, municipality::Model> = municipalities_by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut out: HashMap<Uuid, Vec<municipality::Model>> = HashMap::new();
+    for link in links {
+        if let Some(m) = by_id.remove(&link.municipality_id) {
+            out.entry(link.police_area_id).or_default().push(m);
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(out)
+}

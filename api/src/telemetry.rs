@@ -1,0 +1,12 @@
+//! Tracing set-up, in one place. `RUST_LOG` filters; the default shows the
+//! server's own info lines and warnings from libraries.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber. Safe to call more than once (later calls
+/// are ignored), which tests rely on.
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

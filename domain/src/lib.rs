@@ -1,0 +1,22 @@
+//! The medborgarlöfte (citizen pledge) domain.
+//!
+//! Pure types and rules, free of web, GraphQL and database crates, so that
+//! every layer above can rely on one definition of what a valid value is.
+//! Values are parsed once at the edge ("parse, don't validate"): a
+//! `MunicipalityCode` in hand is always four digits.
+
+pub mod codes;
+pub mod enums;
+pub mod error;
+pub mod lifecycle;
+pub mod text;
+pub mod validity;
+
+pub use codes::{CountyCode, FocusAreaCode, MunicipalityCode, PoliceAreaCode};
+pub use enums::{
+    BasisKind, Method, Outcome, Party, PeriodKind, PlaceKind, PledgeStatus, ProgressStatus,
+};
+pub use error::DomainError;
+pub use lifecycle::{Approval, Lifecycle, Transition};
+pub use text::{BoundedText, CommitmentText, ProgressPercent, Title, Year};
+pub use validity::ValidityPeriod;

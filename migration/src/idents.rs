@@ -1,0 +1,180 @@
+//! Table and column names shared by the migrations. Only names live here;
+//! each migration owns the shape of what it creates.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum County {
+    #[sea_orm(iden = "counties")]
+    Table,
+    Code,
+    Name,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum PoliceArea {
+    #[sea_orm(iden = "police_areas")]
+    Table,
+    Id,
+    Code,
+    Name,
+    District,
+    Region,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Municipality {
+    #[sea_orm(iden = "municipalities")]
+    Table,
+    Id,
+    Code,
+    Name,
+    CountyCode,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Coverage {
+    #[sea_orm(iden = "police_area_coverage")]
+    Table,
+    Id,
+    PoliceAreaId,
+    MunicipalityId,
+    ValidFrom,
+    ValidTo,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum FocusArea {
+    #[sea_orm(iden = "focus_areas")]
+    Table,
+    Code,
+    NameSv,
+    NameEn,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Place {
+    #[sea_orm(iden = "places")]
+    Table,
+    Id,
+    MunicipalityId,
+    Name,
+    Kind,
+    Latitude,
+    Longitude,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Pledge {
+    #[sea_orm(iden = "pledges")]
+    Table,
+    Id,
+    MunicipalityId,
+    PoliceAreaId,
+    Year,
+    Title,
+    ValidFrom,
+    ValidTo,
+    Status,
+    SignedOn,
+    Introduction,
+    PromiseStatement,
+    SituationPicture,
+    ExpectedEffect,
+    Background,
+    BasisKinds,
+    FollowUpPlan,
+    PreparedBy,
+    SourceTitle,
+    SourceUrl,
+    MunicipalityApprovedAt,
+    MunicipalityApprovedBy,
+    PoliceApprovedAt,
+    PoliceApprovedBy,
+    WithdrawnReason,
+    SupersedesId,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Signatory {
+    #[sea_orm(iden = "signatories")]
+    Table,
+    Id,
+    PledgeId,
+    Position,
+    Name,
+    Title,
+    Party,
+    SignedOn,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum PledgeFocusArea {
+    #[sea_orm(iden = "pledge_focus_areas")]
+    Table,
+    PledgeId,
+    FocusAreaCode,
+    Position,
+    Heading,
+    ProblemText,
+    SpecialFocus,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Commitment {
+    #[sea_orm(iden = "commitments")]
+    Table,
+    Id,
+    PledgeId,
+    MunicipalityId,
+    Position,
+    Text,
+    Responsible,
+    Method,
+    Partners,
+    TargetGroups,
+    TargetQuantity,
+    TargetUnit,
+    TargetPeriod,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum CommitmentFocusArea {
+    #[sea_orm(iden = "commitment_focus_areas")]
+    Table,
+    CommitmentId,
+    FocusAreaCode,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum CommitmentPlace {
+    #[sea_orm(iden = "commitment_places")]
+    Table,
+    CommitmentId,
+    PlaceId,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Activity {
+    #[sea_orm(iden = "activities")]
+    Table,
+    Id,
+    MunicipalityId,
+    CommitmentId,
+    Kind,
+    Date,
+    PlaceId,
+    Description,
+    Participants,
+    SourceTitle,
+    SourceUrl,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}

@@ -1,0 +1,29 @@
+//! Database schema, one file per change, applied in order by `api migrate`
+//! (and by `api serve` on start). The same migrations produce the same schema
+//! on SQLite and PostgreSQL. Migrations never import the api crate or its
+//! entities: a migration describes the schema as it was on its day.
+
+pub use sea_orm_migration::prelude::*;
+
+mod idents;
+mod m20261123_000001_create_reference_tables;
+mod m20261123_000002_create_pledge_tables;
+mod m20261123_000003_create_commitment_tables;
+mod m20261123_000004_create_activity_tables;
+mod support;
+
+/// Runs every migration of this crate.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_reference_tables::Migration),
+            Box::new(m20261123_000002_create_pledge_tables::Migration),
+            Box::new(m20261123_000003_create_commitment_tables::Migration),
+            Box::new(m20261123_000004_create_activity_tables::Migration),
+        ]
+    }
+}
