@@ -39,8 +39,10 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
         .context("connecting to the database (check DATABASE_URL)")?;
     let counter = StatementCounter::default();
     let shared = counter.0.clone();
-    db.set_metric_callback(move |_info| {
+    db.set_metric_callback(move |info| {
         shared.fetch_add(1, Ordering::Relaxed);
+        // RUST_LOG=api::sql=trace shows every statement with its timing.
+        tracing::trace!(target: "api::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
     });
     Ok((db, counter))
 }

@@ -1,1 +1,300 @@
+//! Test harness: starts the real server on port 0 against a fresh database
+//! and talks to it over HTTP, as a client would.
+//!
+//! Every database test runs twice through `db_test!`: on SQLite (a fresh
+//! file) and on PostgreSQL (a fresh database created from
+//! `TEST_DATABASE_URL` and dropped afterwards). Without `TEST_DATABASE_URL`
+//! the PostgreSQL half is skipped, except under `CI=true`, where it fails:
+//! CI must never pass by skipping.
 
+use std::path::PathBuf;
+use std::sync::Once;
+
+use api::config::{AppEnv, Settings};
+use api::db::StatementCounter;
+use api::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub use sea_orm;
+pub use serde_json;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with its own database.
+#[derive(Debug)]
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub backend: Backend,
+    db: DatabaseConnection,
+    statements: StatementCounter,
+    shutdown: Option<oneshot::Sender<()>>,
+    _database: TestDatabase,
+}
+
+/// Runs a test body once per backend: `db_test!(name, |app| { ... })`
+/// makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::TestApp::spawn($crate::Backend::Sqlite)
+                    .await
+                    .expect("SQLite is always available");
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = $crate::TestApp::spawn($crate::Backend::Postgres).await else {
+                    return;
+                };
+                $body
+            }
+        }
+    };
+}
+
+fn init_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Test logs are noise unless asked for.
+        if std::env::var_os("TEST_LOG").is_some() {
+            api::telemetry::init();
+        }
+    });
+}
+
+impl TestApp {
+    /// Starts a server on a fresh database of `backend`. `None` only for
+    /// PostgreSQL when it is not configured outside CI.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        init_logs();
+        let database = match backend {
+            Backend::Sqlite => TestDatabase::sqlite(),
+            Backend::Postgres => TestDatabase::postgres().await?,
+        };
+        let settings = Settings {
+            database_url: database.url.clone(),
+            addr: "127.0.0.1:0".parse().expect("valid address"),
+            app_env: AppEnv::Development,
+            graphiql: true,
+            introspection: true,
+        };
+        let app = Application::build(settings)
+            .await
+            .expect("the application starts on a fresh database");
+        let base_url = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db();
+        let statements = app.statement_counter();
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(app.serve(async {
+            let _ = rx.await;
+        }));
+        Some(TestApp {
+            base_url,
+            client: reqwest::Client::new(),
+            backend,
+            db,
+            statements,
+            shutdown: Some(tx),
+            _database: database,
+        })
+    }
+
+    /// The server's database, for arranging data a test needs.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// SQL statements the server has sent so far.
+    pub fn statements(&self) -> u64 {
+        self.statements.get()
+    }
+
+    /// POSTs a GraphQL query with variables; returns the JSON body. Panics
+    /// unless the HTTP status is 200.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request reaches the server");
+        let status = response.status();
+        let body: Value = response.json().await.expect("the body is JSON");
+        assert_eq!(status, 200, "unexpected status, body: {body}");
+        body
+    }
+
+    /// Like `gql` but asserts there are no errors and returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The codes of every error in a GraphQL response body.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A database that exists for one test only.
+#[derive(Debug)]
+struct TestDatabase {
+    url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    File(PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join("medborgarloften-tests");
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        let path = dir.join(format!("{}.db", Uuid::new_v4().simple()));
+        Self {
+            url: format!("sqlite://{}?mode=rwc", path.display()),
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    async fn postgres() -> Option<Self> {
+        let admin_url = match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI")
+            }
+            _ => return None,
+        };
+        let name = format!("medborgarloften_test_{}", Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("TEST_DATABASE_URL is set, so PostgreSQL must be reachable");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("creating the test database");
+        admin.close().await.ok();
+        Some(Self {
+            url: replace_database(&admin_url, &name),
+            cleanup: Cleanup::PostgresDatabase { admin_url, name },
+        })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::PostgresDatabase { admin_url, name } => {
+                // Drop runs inside the test's runtime; a fresh thread with
+                // its own runtime can block on the DROP without deadlock.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
+                            admin.close().await.ok();
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// `postgres://u@h:p/old?x` -> `postgres://u@h:p/new?x`.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|j| start + j))
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..authority_end], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_database;
+
+    #[test]
+    fn replaces_only_the_database_name() {
+        assert_eq!(
+            replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            replace_database("postgres://u:p@h/db?sslmode=disable", "t2"),
+            "postgres://u:p@h/t2?sslmode=disable"
+        );
+        assert_eq!(
+            replace_database("postgres://h:1", "t3"),
+            "postgres://h:1/t3"
+        );
+    }
+}

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use chrono::{NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -23,7 +23,7 @@ use crate::scope::Scope;
 pub struct RequestContext {
     pub db: DatabaseConnection,
     pub scope: Arc<Scope>,
-    pub loader: Arc<DataLoader<Loaders>>,
+    pub loader: Arc<DataLoader<Loaders, HashMapCache>>,
     /// "Today" for this request, so a request spanning midnight stays consistent.
     pub today: NaiveDate,
 }
@@ -49,7 +49,11 @@ impl RequestContext {
         Self {
             db,
             scope,
-            loader: Arc::new(DataLoader::new(loaders, tokio::spawn)),
+            loader: Arc::new(DataLoader::with_cache(
+                loaders,
+                tokio::spawn,
+                HashMapCache::default(),
+            )),
             today,
         }
     }

@@ -5,6 +5,7 @@
 pub mod context;
 pub mod enums;
 pub mod loaders;
+mod prefetch;
 pub mod query;
 pub mod scalars;
 pub mod types;

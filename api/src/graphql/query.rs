@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use super::context::request;
 use super::enums::PledgeStatus;
 use super::loaders::{ActivityById, CommitmentById, MunicipalityById, PledgeById, PoliceAreaById};
+use super::prefetch;
 use super::scalars::Date;
 use super::types::activity::Activity;
 use super::types::commitment::Commitment;
@@ -137,11 +138,9 @@ impl Query {
     /// All municipalities, by name.
     async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
         let rc = request(ctx)?;
-        Ok(reference::municipalities(&rc.db)
-            .await?
-            .into_iter()
-            .map(Municipality)
-            .collect())
+        let rows = reference::municipalities(&rc.db).await?;
+        prefetch::municipalities(rc, &ctx.look_ahead(), &rows).await?;
+        Ok(rows.into_iter().map(Municipality).collect())
     }
 
     /// One municipality by SCB code, e.g. "0683".
@@ -151,17 +150,16 @@ impl Query {
         let row = reference::municipality_by_code(&rc.db, &code)
             .await?
             .ok_or(ApiError::NotFound)?;
+        prefetch::municipalities(rc, &ctx.look_ahead(), std::slice::from_ref(&row)).await?;
         Ok(Some(Municipality(row)))
     }
 
     /// All local police areas, by name.
     async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
         let rc = request(ctx)?;
-        Ok(reference::police_areas(&rc.db)
-            .await?
-            .into_iter()
-            .map(PoliceArea)
-            .collect())
+        let rows = reference::police_areas(&rc.db).await?;
+        prefetch::police_areas(rc, &ctx.look_ahead(), &rows).await?;
+        Ok(rows.into_iter().map(PoliceArea).collect())
     }
 
     /// The focus-area catalogue, by code.
@@ -188,6 +186,10 @@ impl Query {
         let after = after.as_deref().map(YearCursor::decode).transpose()?;
         let filter = filter.unwrap_or_default().resolve(rc).await?;
         let (rows, has_next) = pledges::page(&rc.db, &rc.scope, &filter, after, first).await?;
+        let la = ctx.look_ahead();
+        for items in prefetch::connection_items(&la) {
+            prefetch::pledges(rc, &items, &rows).await?;
+        }
         Ok(PledgeConnection::new(
             rows,
             has_next,
@@ -201,6 +203,7 @@ impl Query {
         let rc = request(ctx)?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
         let row = rc.load(PledgeById(key)).await?.ok_or(ApiError::NotFound)?;
+        prefetch::pledges(rc, &ctx.look_ahead(), std::slice::from_ref(&row)).await?;
         Ok(Some(Pledge(row)))
     }
 }

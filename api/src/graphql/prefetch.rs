@@ -1,0 +1,251 @@
+//! Warming the request's loader cache before a list is resolved.
+//!
+//! The DataLoader batches keys that arrive within a short delay. How many
+//! arrive in time depends on how fast the resolvers run, so on its own it
+//! cannot promise a fixed number of SQL statements. When a resolver returns
+//! a list, it calls the matching function here with the query's look-ahead:
+//! each nested field the client selected is loaded for *all* items with one
+//! `load_many`, level by level, and the item resolvers then find their data
+//! in the cache. The cost of a request is then one statement per selected
+//! nested field, whatever the page size.
+
+use std::collections::BTreeSet;
+
+use async_graphql::Lookahead;
+use futures::future::BoxFuture;
+use uuid::Uuid;
+
+use super::context::RequestContext;
+use super::loaders::{
+    ActivitiesOfCommitment, CommitmentsOfPledge, CountyByCode, FocusAreaByCode,
+    FocusAreaCodesOfCommitment, FocusAreasOfPledge, MunicipalitiesOfPoliceArea, MunicipalityById,
+    PlaceById, PlacesOfCommitment, PledgeById, PledgesOfMunicipality, PoliceAreaById,
+    PoliceAreaOfMunicipality, SignatoriesOfPledge,
+};
+use super::types::strings;
+use crate::error::ApiResult;
+use crate::store::entities::{activity, commitment, municipality, pledge, police_area};
+
+/// The selection under `name`, following both `nodes` and `edges.node` of
+/// a connection.
+pub(crate) fn connection_items<'b>(la: &Lookahead<'b>) -> [Lookahead<'b>; 2] {
+    [la.field("nodes"), la.field("edges").field("node")]
+}
+
+fn dedup<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    items
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Warms what `la` selects of `rows` (pledges).
+pub(crate) fn pledges<'a, 'b: 'a>(
+    rc: &'a RequestContext,
+    la: &'a Lookahead<'b>,
+    rows: &'a [pledge::Model],
+) -> BoxFuture<'a, ApiResult<()>> {
+    Box::pin(async move {
+        if rows.is_empty() || !la.exists() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+
+        let sel = la.field("municipality");
+        if sel.exists() {
+            let keys = dedup(rows.iter().map(|r| r.municipality_id));
+            let found = rc
+                .load_many(keys.into_iter().map(MunicipalityById).collect())
+                .await?;
+            let list: Vec<municipality::Model> = found.into_values().collect();
+            municipalities(rc, &sel, &list).await?;
+        }
+        let sel = la.field("policeArea");
+        if sel.exists() {
+            let keys = dedup(rows.iter().map(|r| r.police_area_id));
+            let found = rc
+                .load_many(keys.into_iter().map(PoliceAreaById).collect())
+                .await?;
+            let list: Vec<police_area::Model> = found.into_values().collect();
+            police_areas(rc, &sel, &list).await?;
+        }
+        let sel = la.field("focusAreas");
+        if sel.exists() {
+            let found = rc
+                .load_many(ids.iter().copied().map(FocusAreasOfPledge).collect())
+                .await?;
+            if sel.field("focusArea").exists() || sel.field("specialFocus").exists() {
+                let codes = dedup(found.values().flatten().flat_map(|f| {
+                    let mut codes = strings(&f.special_focus);
+                    codes.push(f.focus_area_code.clone());
+                    codes
+                }));
+                rc.load_many(codes.into_iter().map(FocusAreaByCode).collect())
+                    .await?;
+            }
+        }
+        if la.field("signatories").exists() {
+            rc.load_many(ids.iter().copied().map(SignatoriesOfPledge).collect())
+                .await?;
+        }
+        let sel = la.field("commitments");
+        if sel.exists() {
+            let found = rc
+                .load_many(ids.iter().copied().map(CommitmentsOfPledge).collect())
+                .await?;
+            let list: Vec<commitment::Model> = found.into_values().flatten().collect();
+            commitments(rc, &sel, &list).await?;
+        }
+        let sel = la.field("supersedes");
+        if sel.exists() {
+            let keys = dedup(rows.iter().filter_map(|r| r.supersedes_id));
+            let found = rc
+                .load_many(keys.into_iter().map(PledgeById).collect())
+                .await?;
+            let list: Vec<pledge::Model> = found.into_values().collect();
+            pledges(rc, &sel, &list).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Warms what `la` selects of `rows` (commitments).
+pub(crate) fn commitments<'a, 'b: 'a>(
+    rc: &'a RequestContext,
+    la: &'a Lookahead<'b>,
+    rows: &'a [commitment::Model],
+) -> BoxFuture<'a, ApiResult<()>> {
+    Box::pin(async move {
+        if rows.is_empty() || !la.exists() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        if la.field("focusAreas").exists() {
+            let found = rc
+                .load_many(
+                    ids.iter()
+                        .copied()
+                        .map(FocusAreaCodesOfCommitment)
+                        .collect(),
+                )
+                .await?;
+            let codes = dedup(found.into_values().flatten());
+            rc.load_many(codes.into_iter().map(FocusAreaByCode).collect())
+                .await?;
+        }
+        if la.field("places").exists() {
+            rc.load_many(ids.iter().copied().map(PlacesOfCommitment).collect())
+                .await?;
+        }
+        let sel = la.field("activities");
+        if sel.exists() {
+            let found = rc
+                .load_many(ids.iter().copied().map(ActivitiesOfCommitment).collect())
+                .await?;
+            let list: Vec<activity::Model> = found.into_values().flatten().collect();
+            activities(rc, &sel, &list).await?;
+        }
+        let sel = la.field("pledge");
+        if sel.exists() {
+            let keys = dedup(rows.iter().map(|r| r.pledge_id));
+            let found = rc
+                .load_many(keys.into_iter().map(PledgeById).collect())
+                .await?;
+            let list: Vec<pledge::Model> = found.into_values().collect();
+            pledges(rc, &sel, &list).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Warms what `la` selects of `rows` (activities).
+pub(crate) fn activities<'a, 'b: 'a>(
+    rc: &'a RequestContext,
+    la: &'a Lookahead<'b>,
+    rows: &'a [activity::Model],
+) -> BoxFuture<'a, ApiResult<()>> {
+    Box::pin(async move {
+        if rows.is_empty() || !la.exists() {
+            return Ok(());
+        }
+        if la.field("place").exists() {
+            let keys = dedup(rows.iter().filter_map(|r| r.place_id));
+            rc.load_many(keys.into_iter().map(PlaceById).collect())
+                .await?;
+        }
+        let sel = la.field("commitment");
+        if sel.exists() {
+            let keys = dedup(rows.iter().filter_map(|r| r.commitment_id));
+            let found = rc
+                .load_many(
+                    keys.into_iter()
+                        .map(super::loaders::CommitmentById)
+                        .collect(),
+                )
+                .await?;
+            let list: Vec<commitment::Model> = found.into_values().collect();
+            commitments(rc, &sel, &list).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Warms what `la` selects of `rows` (municipalities).
+pub(crate) fn municipalities<'a, 'b: 'a>(
+    rc: &'a RequestContext,
+    la: &'a Lookahead<'b>,
+    rows: &'a [municipality::Model],
+) -> BoxFuture<'a, ApiResult<()>> {
+    Box::pin(async move {
+        if rows.is_empty() || !la.exists() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        if la.field("county").exists() {
+            let keys = dedup(rows.iter().map(|r| r.county_code.clone()));
+            rc.load_many(keys.into_iter().map(CountyByCode).collect())
+                .await?;
+        }
+        let sel = la.field("policeArea");
+        if sel.exists() {
+            let found = rc
+                .load_many(ids.iter().copied().map(PoliceAreaOfMunicipality).collect())
+                .await?;
+            let list: Vec<police_area::Model> = found.into_values().collect();
+            police_areas(rc, &sel, &list).await?;
+        }
+        let sel = la.field("pledges");
+        if sel.exists() {
+            let found = rc
+                .load_many(ids.iter().copied().map(PledgesOfMunicipality).collect())
+                .await?;
+            let list: Vec<pledge::Model> = found.into_values().flatten().collect();
+            pledges(rc, &sel, &list).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Warms what `la` selects of `rows` (police areas).
+pub(crate) fn police_areas<'a, 'b: 'a>(
+    rc: &'a RequestContext,
+    la: &'a Lookahead<'b>,
+    rows: &'a [police_area::Model],
+) -> BoxFuture<'a, ApiResult<()>> {
+    Box::pin(async move {
+        if rows.is_empty() || !la.exists() {
+            return Ok(());
+        }
+        let sel = la.field("municipalities");
+        if sel.exists() {
+            let keys = dedup(rows.iter().map(|r| r.id));
+            let found = rc
+                .load_many(keys.into_iter().map(MunicipalitiesOfPoliceArea).collect())
+                .await?;
+            let list: Vec<municipality::Model> = found.into_values().flatten().collect();
+            municipalities(rc, &sel, &list).await?;
+        }
+        Ok(())
+    })
+}
