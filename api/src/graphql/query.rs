@@ -103,6 +103,7 @@ fn page_size(first: Option<i32>) -> ApiResult<u64> {
     }
 }
 
+/// Entry point of every read.
 #[Object]
 impl Query {
     /// Fetches any object by its global ID. An ID the caller may not see is

@@ -18,6 +18,8 @@ use super::{stored, strings};
 #[derive(Debug, Clone)]
 pub struct Activity(pub activity::Model);
 
+/// An activity held (a safety walk, a dialogue, a patrol…). "Four safety
+/// walks held" is a count of these, never a typed-in number.
 #[Object]
 impl Activity {
     /// Opaque global ID.

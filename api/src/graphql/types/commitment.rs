@@ -21,6 +21,7 @@ use super::{stored, strings};
 #[derive(Debug, Clone)]
 pub struct Commitment(pub commitment::Model);
 
+/// One commitment of a pledge ("Detta gör vi genom att …").
 #[Object]
 impl Commitment {
     /// Opaque global ID.

@@ -75,6 +75,7 @@ impl PledgeConnection {
     }
 }
 
+/// One page of pledges.
 #[Object]
 impl PledgeConnection {
     /// The items of this page with their cursors.

@@ -14,6 +14,7 @@ use super::strings;
 #[derive(Debug, Clone)]
 pub struct FocusArea(pub focus_area::Model);
 
+/// An area of crime prevention or safety work, from the shared catalogue.
 #[Object]
 impl FocusArea {
     /// Stable code, e.g. `NARKOTIKA`.
@@ -56,6 +57,7 @@ pub(crate) async fn load_all(ctx: &Context<'_>, codes: Vec<String>) -> Result<Ve
 #[derive(Debug, Clone)]
 pub struct PledgeFocusArea(pub pledge_focus_area::Model);
 
+/// One focus area of a pledge, with what the pledge says about it.
 #[Object]
 impl PledgeFocusArea {
     /// The catalogue area.

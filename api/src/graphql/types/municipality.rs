@@ -14,6 +14,7 @@ use super::police_area::PoliceArea;
 #[derive(Debug, Clone)]
 pub struct Municipality(pub municipality::Model);
 
+/// A Swedish municipality (kommun). Each pledge belongs to one.
 #[Object]
 impl Municipality {
     /// Opaque global ID.
@@ -65,6 +66,7 @@ impl Municipality {
 #[derive(Debug, Clone)]
 pub struct County(pub county::Model);
 
+/// A Swedish county (län).
 #[Object]
 impl County {
     /// Two-digit county code, e.g. "06".

@@ -11,6 +11,7 @@ use super::stored;
 #[derive(Debug, Clone)]
 pub struct Place(pub place::Model);
 
+/// A named place within a municipality: a town, district, hot spot, school…
 #[Object]
 impl Place {
     /// Name as the documents write it, e.g. "Forsheda".

@@ -25,6 +25,8 @@ use super::{stored, strings};
 #[derive(Debug, Clone)]
 pub struct Pledge(pub pledge::Model);
 
+/// A citizen pledge (medborgarlöfte): what a municipality and its local
+/// police area promise their residents for a period, and why.
 #[Object]
 impl Pledge {
     /// Opaque global ID.
@@ -202,6 +204,7 @@ impl Pledge {
 #[derive(Debug, Clone)]
 pub struct Signatory(pub signatory::Model);
 
+/// A person who signed a pledge for one side.
 #[Object]
 impl Signatory {
     /// Full name.

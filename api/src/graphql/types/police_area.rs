@@ -13,6 +13,7 @@ use super::municipality::Municipality;
 #[derive(Debug, Clone)]
 pub struct PoliceArea(pub police_area::Model);
 
+/// A local police area (lokalpolisområde, LPO): the Police side of pledges.
 #[Object]
 impl PoliceArea {
     /// Opaque global ID.
