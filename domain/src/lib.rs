@@ -9,6 +9,7 @@ pub mod codes;
 pub mod enums;
 pub mod error;
 pub mod lifecycle;
+pub mod roles;
 pub mod text;
 pub mod validity;
 
@@ -18,5 +19,6 @@ pub use enums::{
 };
 pub use error::DomainError;
 pub use lifecycle::{Approval, Lifecycle, Transition};
-pub use text::{BoundedText, CommitmentText, ProgressPercent, Title, Year};
+pub use roles::Role;
+pub use text::{BoundedText, CommitmentText, ProgressPercent, Title, Year, swedish_sort_key};
 pub use validity::ValidityPeriod;

@@ -114,6 +114,21 @@ impl ProgressPercent {
     }
 }
 
+/// A key that sorts Swedish names as Swedes expect: case-insensitively,
+/// with å, ä and ö after z (in that order), independent of any database
+/// collation.
+pub fn swedish_sort_key(name: &str) -> Vec<u32> {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'å' => u32::from('z') + 1,
+            'ä' | 'æ' => u32::from('z') + 2,
+            'ö' | 'ø' => u32::from('z') + 3,
+            other => u32::from(other),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +311,31 @@ mod tests {
         assert!(error.to_string().contains(&i64::MAX.to_string()), "{error}");
         let error = ProgressPercent::parse(-1).expect_err("negative");
         assert!(error.to_string().ends_with("got -1"), "{error}");
+    }
+
+    #[test]
+    fn swedish_names_sort_with_a_ring_a_umlaut_o_umlaut_after_z() {
+        let mut names = [
+            "Älmhult",
+            "Åre",
+            "Värnamo",
+            "Örebro",
+            "gnosjö",
+            "Gislaved",
+            "Zinkgruvan",
+        ];
+        names.sort_by_key(|n| swedish_sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "Gislaved",
+                "gnosjö",
+                "Värnamo",
+                "Zinkgruvan",
+                "Åre",
+                "Älmhult",
+                "Örebro"
+            ]
+        );
     }
 }

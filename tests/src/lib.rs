@@ -7,10 +7,11 @@
 //! the PostgreSQL half is skipped, except under `CI=true`, where it fails:
 //! CI must never pass by skipping.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Once;
 
-use api::config::{AppEnv, Settings};
+use api::config::Settings;
 use api::db::StatementCounter;
 use api::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -82,18 +83,25 @@ impl TestApp {
     /// Starts a server on a fresh database of `backend`. `None` only for
     /// PostgreSQL when it is not configured outside CI.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Like `spawn`, with extra configuration variables (as the process
+    /// environment would give them) for this server only.
+    pub async fn spawn_with(backend: Backend, env: &[(&str, &str)]) -> Option<TestApp> {
         init_logs();
         let database = match backend {
             Backend::Sqlite => TestDatabase::sqlite(),
             Backend::Postgres => TestDatabase::postgres().await?,
         };
-        let settings = Settings {
-            database_url: database.url.clone(),
-            addr: "127.0.0.1:0".parse().expect("valid address"),
-            app_env: AppEnv::Development,
-            graphiql: true,
-            introspection: true,
-        };
+        let mut vars: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        vars.insert("DATABASE_URL".into(), database.url.clone());
+        vars.insert("APP_ADDR".into(), "127.0.0.1:0".into());
+        let settings =
+            Settings::from_lookup(|key| vars.get(key).cloned()).expect("valid test settings");
         let app = Application::build(settings)
             .await
             .expect("the application starts on a fresh database");

@@ -4,28 +4,13 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::GraphQLRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::AppState;
 use super::responses;
+use super::{AppState, authenticate};
 use crate::error::ApiError;
 use crate::graphql::context::RequestContext;
-use crate::scope::Scope;
-
-/// The caller's scope from the request's credentials. No Authorization
-/// header is anonymous. A header that is present but cannot be verified is
-/// an error, never anonymous: treating it as anonymous would hide a broken
-/// client or an attack behind an empty-looking answer. Token verification
-/// is not configured in this version, so every token is refused.
-fn scope_from_headers(headers: &HeaderMap) -> Result<Scope, ApiError> {
-    match headers.get(header::AUTHORIZATION) {
-        None => Ok(Scope::anonymous()),
-        Some(_) => Err(ApiError::Unauthenticated(
-            "the bearer token could not be verified".to_owned(),
-        )),
-    }
-}
 
 pub(super) async fn post_graphql(
     State(state): State<AppState>,
@@ -38,13 +23,19 @@ pub(super) async fn post_graphql(
 pub(super) async fn get_graphql(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html && state.settings.graphiql && request.is_err() {
+    // A browser opening the endpoint sends no query: show GraphiQL. A GET
+    // with a query is GraphQL over HTTP, whatever the Accept header says.
+    let has_query = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("query=")));
+    if wants_html && state.settings.graphiql && !has_query {
         return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
     }
     execute(state, headers, request).await
@@ -55,9 +46,13 @@ async fn execute(
     headers: HeaderMap,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
-    let scope = match scope_from_headers(&headers) {
+    let today = chrono::Utc::now().date_naive();
+    let scope = match authenticate::scope_for(&state, &headers, today).await {
         Ok(scope) => scope,
-        Err(err) => return responses::error(&headers, StatusCode::UNAUTHORIZED, &err),
+        Err(err @ ApiError::Unauthenticated(_)) => {
+            return responses::error(&headers, StatusCode::UNAUTHORIZED, &err);
+        }
+        Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
     };
     let request = match request {
         Ok(request) => request.into_inner(),
@@ -71,7 +66,16 @@ async fn execute(
             return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
         }
     };
-    let request = request.data(RequestContext::new(state.db.clone(), scope));
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let request = request.data(RequestContext::new(
+        state.db.clone(),
+        scope,
+        today,
+        request_id,
+    ));
     let request = if state.settings.introspection {
         request
     } else {

@@ -69,11 +69,11 @@ pub async fn places_of(
     if links.is_empty() {
         return Ok(Vec::new());
     }
-    let places = place::Entity::find()
+    let mut places = place::Entity::find()
         .filter(place::Column::Id.is_in(links.iter().map(|l| l.place_id)))
-        .order_by_asc(place::Column::Name)
         .all(db)
         .await?;
+    places.sort_by_cached_key(|p| domain::swedish_sort_key(&p.name));
     let mut out = Vec::with_capacity(links.len());
     for place in places {
         for link in links.iter().filter(|l| l.place_id == place.id) {

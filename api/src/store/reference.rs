@@ -4,17 +4,19 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use domain::swedish_sort_key;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::entities::{county, coverage, focus_area, municipality, police_area};
 use crate::error::ApiResult;
 
+/// All municipalities in Swedish name order (sorted here, not by the
+/// database, whose collation varies between installations).
 pub async fn municipalities(db: &DatabaseConnection) -> ApiResult<Vec<municipality::Model>> {
-    Ok(municipality::Entity::find()
-        .order_by_asc(municipality::Column::Name)
-        .all(db)
-        .await?)
+    let mut rows = municipality::Entity::find().all(db).await?;
+    rows.sort_by_cached_key(|m| swedish_sort_key(&m.name));
+    Ok(rows)
 }
 
 pub async fn municipality_by_code(
@@ -37,11 +39,11 @@ pub async fn municipalities_by_ids(
         .await?)
 }
 
+/// All police areas in Swedish name order.
 pub async fn police_areas(db: &DatabaseConnection) -> ApiResult<Vec<police_area::Model>> {
-    Ok(police_area::Entity::find()
-        .order_by_asc(police_area::Column::Name)
-        .all(db)
-        .await?)
+    let mut rows = police_area::Entity::find().all(db).await?;
+    rows.sort_by_cached_key(|a| swedish_sort_key(&a.name));
+    Ok(rows)
 }
 
 pub async fn police_area_by_code(
@@ -153,7 +155,53 @@ pub async fn municipalities_covered_by(
         }
     }
     for list in out.values_mut() {
-        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list.sort_by_cached_key(|m| swedish_sort_key(&m.name));
     }
     Ok(out)
+}
+
+/// Keys of the municipalities with these codes (unknown codes are skipped).
+pub async fn municipality_ids_by_codes(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> ApiResult<Vec<Uuid>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(municipality::Entity::find()
+        .filter(municipality::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect())
+}
+
+/// Keys of the police areas with these codes (unknown codes are skipped).
+pub async fn police_area_ids_by_codes(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> ApiResult<Vec<Uuid>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(police_area::Entity::find()
+        .filter(police_area::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect())
+}
+
+/// The police area covering `municipality` on `day`, if any.
+pub async fn police_area_covering(
+    db: &DatabaseConnection,
+    municipality: Uuid,
+    day: NaiveDate,
+) -> ApiResult<Option<Uuid>> {
+    Ok(police_area_ids_covering(db, &[municipality], day)
+        .await?
+        .get(&municipality)
+        .copied())
 }
