@@ -3,7 +3,10 @@
 //! them.
 
 use std::env;
+use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -24,6 +27,66 @@ pub struct Settings {
     pub graphiql: bool,
     /// Schema introspection queries.
     pub introspection: bool,
+    pub auth: AuthSettings,
+    pub limits: QueryLimits,
+}
+
+/// How bearer tokens are verified.
+#[derive(Clone)]
+pub struct AuthSettings {
+    /// Shared secret for HS256 tokens; `None` turns HS256 off.
+    pub hs256_secret: Option<String>,
+    /// Whether `hs256_secret` is the well-known development default.
+    pub using_dev_secret: bool,
+    pub jwks_file: Option<PathBuf>,
+    pub jwks_url: Option<String>,
+    /// Shortest time between two JWKS reloads caused by unknown `kid`s.
+    pub jwks_cooldown: Duration,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+}
+
+impl fmt::Debug for AuthSettings {
+    // The secret never reaches a log line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("hs256_secret", &self.hs256_secret.as_ref().map(|_| "<set>"))
+            .field("using_dev_secret", &self.using_dev_secret)
+            .field("jwks_file", &self.jwks_file)
+            .field("jwks_url", &self.jwks_url)
+            .field("jwks_cooldown", &self.jwks_cooldown)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
+/// The HS256 secret used in development when none is configured. Tokens
+/// signed with it are worthless: production refuses to start with it.
+pub const DEV_HS256_SECRET: &str = "medborgarloften-development-secret-not-for-production";
+
+/// Limits a query must stay within before any data is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryLimits {
+    /// Deepest nesting of selections.
+    pub depth: usize,
+    /// Total cost: one per field, list fields times their page size.
+    pub complexity: usize,
+    /// Aliased fields in one document.
+    pub aliases: usize,
+    /// Operations in one batched HTTP request.
+    pub batch: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self {
+            depth: 12,
+            complexity: 5_000,
+            aliases: 30,
+            batch: 10,
+        }
+    }
 }
 
 /// The embedded default: a SQLite file under `./data/`, created on first use.
@@ -57,6 +120,14 @@ impl Settings {
             bail!("DATABASE_URL must start with sqlite: or postgres://");
         }
         let development = app_env == AppEnv::Development;
+        let auth = auth_settings(&lookup, app_env)?;
+        let defaults = QueryLimits::default();
+        let limits = QueryLimits {
+            depth: number(&lookup, "APP_MAX_DEPTH")?.unwrap_or(defaults.depth),
+            complexity: number(&lookup, "APP_MAX_COMPLEXITY")?.unwrap_or(defaults.complexity),
+            aliases: number(&lookup, "APP_MAX_ALIASES")?.unwrap_or(defaults.aliases),
+            batch: number(&lookup, "APP_MAX_BATCH")?.unwrap_or(defaults.batch),
+        };
         // In production the schema explorer is off unless asked for.
         let graphiql = flag(&lookup, "APP_GRAPHIQL")?.unwrap_or(development);
         let introspection = flag(&lookup, "APP_INTROSPECTION")?.unwrap_or(development);
@@ -66,8 +137,64 @@ impl Settings {
             app_env,
             graphiql,
             introspection,
+            auth,
+            limits,
         })
     }
+}
+
+fn text(lookup: &impl Fn(&str) -> Option<String>, key: &str) -> Option<String> {
+    lookup(key).filter(|s| !s.trim().is_empty())
+}
+
+fn number(lookup: &impl Fn(&str) -> Option<String>, key: &str) -> anyhow::Result<Option<usize>> {
+    text(lookup, key)
+        .map(|raw| {
+            raw.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| format!("{key} must be a positive whole number, got {raw:?}"))
+        })
+        .transpose()
+}
+
+fn auth_settings(
+    lookup: &impl Fn(&str) -> Option<String>,
+    app_env: AppEnv,
+) -> anyhow::Result<AuthSettings> {
+    let jwks_file = text(lookup, "AUTH_JWKS_FILE").map(PathBuf::from);
+    let jwks_url = text(lookup, "AUTH_JWKS_URL");
+    if jwks_file.is_some() && jwks_url.is_some() {
+        bail!("set AUTH_JWKS_FILE or AUTH_JWKS_URL, not both");
+    }
+    let configured = text(lookup, "AUTH_HS256_SECRET");
+    let (hs256_secret, using_dev_secret) = match (configured, app_env) {
+        (Some(secret), AppEnv::Production) if secret == DEV_HS256_SECRET => {
+            bail!("APP_ENV=production refuses the development AUTH_HS256_SECRET")
+        }
+        (Some(secret), AppEnv::Production) if secret.len() < 32 => {
+            bail!("AUTH_HS256_SECRET must be at least 32 characters in production")
+        }
+        (Some(secret), _) => (Some(secret), false),
+        (None, AppEnv::Development) => (Some(DEV_HS256_SECRET.to_owned()), true),
+        (None, AppEnv::Production) if jwks_file.is_some() || jwks_url.is_some() => (None, false),
+        (None, AppEnv::Production) => {
+            bail!(
+                "APP_ENV=production needs AUTH_HS256_SECRET or a JWKS (AUTH_JWKS_FILE / AUTH_JWKS_URL)"
+            )
+        }
+    };
+    let cooldown = number(lookup, "AUTH_JWKS_COOLDOWN_SECS")?.unwrap_or(30);
+    Ok(AuthSettings {
+        hs256_secret,
+        using_dev_secret,
+        jwks_file,
+        jwks_url,
+        jwks_cooldown: Duration::from_secs(cooldown as u64),
+        issuer: text(lookup, "AUTH_ISSUER"),
+        audience: text(lookup, "AUTH_AUDIENCE"),
+    })
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, key: &str) -> anyhow::Result<Option<bool>> {
@@ -102,12 +229,60 @@ mod tests {
         assert!(s.graphiql && s.introspection);
     }
 
+    const PROD_SECRET: (&str, &str) =
+        ("AUTH_HS256_SECRET", "a-production-secret-of-enough-length!");
+
     #[test]
     fn production_turns_graphiql_and_introspection_off_unless_asked() {
-        let s = settings(&[("APP_ENV", "production")]).expect("valid");
+        let s = settings(&[("APP_ENV", "production"), PROD_SECRET]).expect("valid");
         assert!(!s.graphiql && !s.introspection);
-        let s = settings(&[("APP_ENV", "production"), ("APP_GRAPHIQL", "true")]).expect("valid");
+        let s = settings(&[
+            ("APP_ENV", "production"),
+            PROD_SECRET,
+            ("APP_GRAPHIQL", "true"),
+        ])
+        .expect("valid");
         assert!(s.graphiql && !s.introspection);
+    }
+
+    #[test]
+    fn development_falls_back_to_the_dev_secret() {
+        let s = settings(&[]).expect("valid");
+        assert_eq!(s.auth.hs256_secret.as_deref(), Some(DEV_HS256_SECRET));
+        assert!(s.auth.using_dev_secret);
+    }
+
+    #[test]
+    fn production_refuses_the_dev_secret_or_no_keys_at_all() {
+        let err = settings(&[
+            ("APP_ENV", "production"),
+            ("AUTH_HS256_SECRET", DEV_HS256_SECRET),
+        ])
+        .expect_err("refused");
+        assert!(err.to_string().contains("AUTH_HS256_SECRET"));
+        let err = settings(&[("APP_ENV", "production")]).expect_err("refused");
+        assert!(err.to_string().contains("AUTH_HS256_SECRET"));
+        let s = settings(&[
+            ("APP_ENV", "production"),
+            ("AUTH_JWKS_URL", "https://idp/jwks"),
+        ])
+        .expect("a JWKS alone is enough");
+        assert_eq!(s.auth.hs256_secret, None);
+    }
+
+    #[test]
+    fn the_secret_never_appears_in_debug_output() {
+        let s = settings(&[PROD_SECRET]).expect("valid");
+        assert!(!format!("{s:?}").contains(PROD_SECRET.1));
+    }
+
+    #[test]
+    fn query_limits_have_defaults_and_can_be_set() {
+        assert_eq!(settings(&[]).expect("valid").limits, QueryLimits::default());
+        let s = settings(&[("APP_MAX_DEPTH", "5")]).expect("valid");
+        assert_eq!(s.limits.depth, 5);
+        assert!(settings(&[("APP_MAX_DEPTH", "0")]).is_err());
+        assert!(settings(&[("APP_MAX_DEPTH", "deep")]).is_err());
     }
 
     #[test]

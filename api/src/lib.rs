@@ -4,6 +4,7 @@
 //! GraphQL resolvers (`graphql`) -> repositories taking the scope (`store`)
 //! -> rows read back through the domain's types (`domain` crate).
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -9,7 +9,8 @@ use anyhow::Context;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 
-use crate::config::Settings;
+use crate::auth::{Jwks, JwksSource, TokenVerifier};
+use crate::config::{AuthSettings, Settings};
 use crate::db::{self, StatementCounter};
 use crate::graphql;
 use crate::http::{self, AppState};
@@ -23,6 +24,7 @@ pub struct Application {
     router: axum::Router,
     db: DatabaseConnection,
     statements: StatementCounter,
+    verifier: Arc<TokenVerifier>,
 }
 
 impl Application {
@@ -41,16 +43,19 @@ impl Application {
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("binding {}", settings.addr))?;
+        let verifier = Arc::new(build_verifier(&settings.auth).await?);
         let state = AppState {
             schema: graphql::schema().finish(),
             db: db.clone(),
             settings: Arc::new(settings),
+            verifier: verifier.clone(),
         };
         Ok(Self {
             listener,
             router: http::router(state),
             db,
             statements,
+            verifier,
         })
     }
 
@@ -62,6 +67,11 @@ impl Application {
     /// SQL statements sent since start-up.
     pub fn statement_counter(&self) -> StatementCounter {
         self.statements.clone()
+    }
+
+    /// The token verifier (tests read its JWKS load count).
+    pub fn verifier(&self) -> Arc<TokenVerifier> {
+        self.verifier.clone()
     }
 
     /// The database handle (tests use it to arrange data).
@@ -78,6 +88,29 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await
     }
+}
+
+async fn build_verifier(auth: &AuthSettings) -> anyhow::Result<TokenVerifier> {
+    if auth.using_dev_secret {
+        tracing::warn!(
+            "AUTH_HS256_SECRET is not set: using the development secret; tokens signed with it are not secret"
+        );
+    }
+    let source = match (&auth.jwks_file, &auth.jwks_url) {
+        (Some(file), _) => Some(JwksSource::File(file.clone())),
+        (None, Some(url)) => Some(JwksSource::Url(url.clone())),
+        (None, None) => None,
+    };
+    let jwks = match source {
+        Some(source) => Some(Jwks::new(source, auth.jwks_cooldown).await?),
+        None => None,
+    };
+    Ok(TokenVerifier::new(
+        auth.hs256_secret.as_deref(),
+        jwks,
+        auth.issuer.clone(),
+        auth.audience.clone(),
+    ))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

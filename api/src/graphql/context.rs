@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
 use std::hash::Hash;
@@ -26,6 +26,8 @@ pub struct RequestContext {
     pub loader: Arc<DataLoader<Loaders, HashMapCache>>,
     /// "Today" for this request, so a request spanning midnight stays consistent.
     pub today: NaiveDate,
+    /// The request id (x-request-id), for the audit log.
+    pub request_id: Option<String>,
 }
 
 impl std::fmt::Debug for RequestContext {
@@ -38,9 +40,13 @@ impl std::fmt::Debug for RequestContext {
 }
 
 impl RequestContext {
-    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        scope: Scope,
+        today: NaiveDate,
+        request_id: Option<String>,
+    ) -> Self {
         let scope = Arc::new(scope);
-        let today = Utc::now().date_naive();
         let loaders = Loaders {
             db: db.clone(),
             scope: scope.clone(),
@@ -55,6 +61,7 @@ impl RequestContext {
                 HashMapCache::default(),
             )),
             today,
+            request_id,
         }
     }
 }

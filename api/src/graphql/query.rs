@@ -16,6 +16,7 @@ use super::types::municipality::Municipality;
 use super::types::node::Node;
 use super::types::pledge::Pledge;
 use super::types::police_area::PoliceArea;
+use super::types::viewer::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
 use crate::ids::{self, NodeKind, YearCursor};
@@ -197,6 +198,12 @@ impl Query {
             after.is_some(),
             filter,
         ))
+    }
+
+    /// The caller as the server sees it; null for anonymous callers.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<Viewer>> {
+        let rc = request(ctx)?;
+        Ok(rc.scope.caller().map(|_| Viewer(rc.scope.clone())))
     }
 
     /// One pledge by global ID.

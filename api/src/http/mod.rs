@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, request ids and tracing. GraphQL handling is in
 //! `graphql_handler`; nothing here touches the database directly.
 
+mod authenticate;
 mod graphql_handler;
 mod responses;
 
@@ -13,6 +14,7 @@ use sea_orm::DatabaseConnection;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::TokenVerifier;
 use crate::config::Settings;
 use crate::graphql::AppSchema;
 
@@ -22,6 +24,7 @@ pub struct AppState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    pub verifier: Arc<TokenVerifier>,
 }
 
 impl std::fmt::Debug for AppState {

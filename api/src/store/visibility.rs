@@ -7,14 +7,18 @@ use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
 use super::entities::{commitment, pledge};
-use crate::scope::{Caller, Scope};
+use crate::scope::{Reach, Scope};
 
-/// Rows of `pledges` the caller may see.
+/// Rows of `pledges` the caller may see: published ones, plus everything of
+/// the municipalities the caller reaches.
 pub(super) fn pledges(scope: &Scope) -> Condition {
-    match scope.caller() {
-        Caller::Anonymous => {
-            Condition::all().add(pledge::Column::Status.eq(PledgeStatus::Published.as_str()))
-        }
+    let published = pledge::Column::Status.eq(PledgeStatus::Published.as_str());
+    match scope.reach() {
+        Some(Reach::All) => Condition::all(),
+        Some(Reach::Only(set)) if !set.is_empty() => Condition::any()
+            .add(published)
+            .add(pledge::Column::MunicipalityId.is_in(set.iter().copied())),
+        _ => Condition::all().add(published),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod node;
 pub mod place;
 pub mod pledge;
 pub mod police_area;
+pub mod viewer;
 
 use crate::error::{ApiError, ApiResult};
 

@@ -1,0 +1,106 @@
+//! `Viewer`: the caller as the server sees it (`me`).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result};
+use uuid::Uuid;
+
+use crate::graphql::context::request;
+use crate::graphql::loaders::{MunicipalityById, PoliceAreaById};
+use crate::scope::{Reach, Scope};
+use crate::store::reference;
+
+use super::municipality::Municipality;
+use super::police_area::PoliceArea;
+
+/// The authenticated caller: who the token says it is and what that
+/// reaches. Scope comes from the verified token only.
+#[derive(Debug, Clone)]
+pub struct Viewer(pub Arc<Scope>);
+
+async fn municipalities(ctx: &Context<'_>, ids: BTreeSet<Uuid>) -> Result<Vec<Municipality>> {
+    let rc = request(ctx)?;
+    let found = rc
+        .load_many(ids.into_iter().map(MunicipalityById).collect())
+        .await?;
+    let mut list: Vec<Municipality> = found.into_values().map(Municipality).collect();
+    list.sort_by_cached_key(|m| domain::swedish_sort_key(&m.0.name));
+    Ok(list)
+}
+
+async fn all_municipalities(ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+    let rc = request(ctx)?;
+    Ok(reference::municipalities(&rc.db)
+        .await?
+        .into_iter()
+        .map(Municipality)
+        .collect())
+}
+
+/// A Viewer exists only for authenticated callers.
+#[Object]
+impl Viewer {
+    /// The token's subject.
+    async fn subject(&self) -> Option<&str> {
+        self.0.caller().map(|c| c.subject.as_str())
+    }
+
+    /// The token's display name.
+    async fn name(&self) -> Option<&str> {
+        self.0.caller().and_then(|c| c.name.as_deref())
+    }
+
+    /// Roles the server recognised in the token.
+    async fn roles(&self) -> Vec<String> {
+        self.0
+            .caller()
+            .map(|c| c.roles.iter().map(|r| r.as_str().to_owned()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Municipalities named in the token.
+    async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+        municipalities(ctx, self.0.municipalities()).await
+    }
+
+    /// Police areas named in the token.
+    async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
+        let rc = request(ctx)?;
+        let found = rc
+            .load_many(
+                self.0
+                    .police_areas()
+                    .into_iter()
+                    .map(PoliceAreaById)
+                    .collect(),
+            )
+            .await?;
+        let mut list: Vec<PoliceArea> = found.into_values().map(PoliceArea).collect();
+        list.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        Ok(list)
+    }
+
+    /// Whether the caller reads unpublished data of every municipality.
+    async fn reads_all_municipalities(&self) -> bool {
+        matches!(self.0.reach(), Some(Reach::All))
+    }
+
+    /// Municipalities whose drafts and other unpublished data the caller
+    /// reads (police areas resolved to the municipalities they cover today).
+    async fn readable_municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+        match self.0.reach() {
+            Some(Reach::All) => all_municipalities(ctx).await,
+            Some(Reach::Only(set)) => municipalities(ctx, set.clone()).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Municipalities whose pledges the caller may edit.
+    async fn editable_municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+        match self.0.editable() {
+            None => all_municipalities(ctx).await,
+            Some(set) => municipalities(ctx, set).await,
+        }
+    }
+}
