@@ -20,6 +20,31 @@ impl StatementCounter {
     }
 }
 
+/// Serialises write transactions on SQLite. SQLite has one writer at a
+/// time, and a transaction that read before another one committed cannot
+/// upgrade to a write (SQLITE_BUSY_SNAPSHOT), so concurrent editors would
+/// see spurious failures. One server process per SQLite file waits its turn
+/// here instead; PostgreSQL needs no gate (rows are locked with FOR UPDATE).
+#[derive(Debug, Clone, Default)]
+pub struct WriteGate(Option<Arc<tokio::sync::Mutex<()>>>);
+
+impl WriteGate {
+    pub fn for_url(url: &str) -> Self {
+        Self(
+            url.starts_with("sqlite:")
+                .then(|| Arc::new(tokio::sync::Mutex::new(()))),
+        )
+    }
+
+    /// Waits for the turn to write; hold the guard until commit.
+    pub async fn enter(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.0 {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        }
+    }
+}
+
 /// Connects to `url`, creating the SQLite file's folder when needed.
 pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
     let folder = sqlite_file(url)

@@ -37,6 +37,10 @@ pub enum ApiError {
     },
     /// The entity is in a state where the action is not allowed.
     InvalidState(String),
+    /// `expectedVersion` is stale: someone else changed the entity first.
+    Conflict { current_version: i32 },
+    /// The query is deeper, costlier or wider than the configured limits.
+    QueryTooComplex(String),
     /// A bug or an outage. The detail goes to the log, never to the client.
     Internal(String),
 }
@@ -63,6 +67,8 @@ impl ApiError {
             ApiError::NotFound => code::NOT_FOUND,
             ApiError::BadUserInput { .. } => code::BAD_USER_INPUT,
             ApiError::InvalidState(_) => code::INVALID_STATE,
+            ApiError::Conflict { .. } => code::CONFLICT,
+            ApiError::QueryTooComplex(_) => code::QUERY_TOO_COMPLEX,
             ApiError::Internal(_) => code::INTERNAL,
         }
     }
@@ -70,9 +76,13 @@ impl ApiError {
     /// The message a client may see.
     pub fn client_message(&self) -> String {
         match self {
-            ApiError::Unauthenticated(m) | ApiError::Forbidden(m) | ApiError::InvalidState(m) => {
-                m.clone()
-            }
+            ApiError::Unauthenticated(m)
+            | ApiError::Forbidden(m)
+            | ApiError::InvalidState(m)
+            | ApiError::QueryTooComplex(m) => m.clone(),
+            ApiError::Conflict { current_version } => format!(
+                "the entity was changed by someone else; it is now at version {current_version}"
+            ),
             ApiError::NotFound => "not found".to_owned(),
             ApiError::BadUserInput { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error".to_owned(),
@@ -82,14 +92,16 @@ impl ApiError {
 
 impl From<ApiError> for async_graphql::Error {
     fn from(err: ApiError) -> Self {
-        let field = match &err {
-            ApiError::BadUserInput { field, .. } => field.clone(),
-            _ => None,
-        };
         async_graphql::Error::new(err.client_message()).extend_with(|_, ext| {
             ext.set("code", err.code());
-            if let Some(field) = field {
-                ext.set("field", field);
+            match &err {
+                ApiError::BadUserInput {
+                    field: Some(field), ..
+                } => ext.set("field", field.as_str()),
+                ApiError::Conflict { current_version } => {
+                    ext.set("currentVersion", *current_version)
+                }
+                _ => {}
             }
         })
     }
@@ -137,6 +149,11 @@ mod tests {
                 code::BAD_USER_INPUT,
             ),
             (ApiError::InvalidState("signed".into()), code::INVALID_STATE),
+            (ApiError::Conflict { current_version: 3 }, code::CONFLICT),
+            (
+                ApiError::QueryTooComplex("deep".into()),
+                code::QUERY_TOO_COMPLEX,
+            ),
             (ApiError::Internal("boom".into()), code::INTERNAL),
         ];
         for (err, expected) in cases {
@@ -150,6 +167,12 @@ mod tests {
         let (message, ext) = extensions(ApiError::bad_input("first", "must be 1..=100"));
         assert_eq!(message, "must be 1..=100");
         assert_eq!(ext["field"], "first");
+    }
+
+    #[test]
+    fn conflict_carries_the_current_version() {
+        let (_, ext) = extensions(ApiError::Conflict { current_version: 7 });
+        assert_eq!(ext["currentVersion"], 7);
     }
 
     #[test]

@@ -104,6 +104,42 @@ impl YearCursor {
     }
 }
 
+/// Position in a list ordered by (time descending, id descending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeCursor {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub id: Uuid,
+}
+
+const AUDIT_CURSOR_TAG: &str = "audit.v1";
+
+impl TimeCursor {
+    pub fn encode(&self) -> String {
+        let at = self.at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        URL_SAFE_NO_PAD.encode(format!("{AUDIT_CURSOR_TAG}|{at}|{}", self.id))
+    }
+
+    pub fn decode(raw: &str) -> ApiResult<Self> {
+        let malformed = || ApiError::bad_input("after", "malformed cursor");
+        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| malformed())?;
+        let text = String::from_utf8(bytes).map_err(|_| malformed())?;
+        let mut parts = text.splitn(3, '|');
+        if parts.next() != Some(AUDIT_CURSOR_TAG) {
+            return Err(malformed());
+        }
+        let at = parts
+            .next()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .ok_or_else(malformed)?
+            .with_timezone(&chrono::Utc);
+        let id = parts
+            .next()
+            .and_then(|u| Uuid::parse_str(u).ok())
+            .ok_or_else(malformed)?;
+        Ok(Self { at, id })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +178,27 @@ mod tests {
             let err = decode_any(raw, "id").expect_err("malformed");
             assert_eq!(err.code(), "BAD_USER_INPUT", "{raw:?}");
         }
+    }
+
+    #[test]
+    fn time_cursors_round_trip_to_the_nanosecond() {
+        let cursor = TimeCursor {
+            at: chrono::Utc::now(),
+            id: Uuid::new_v4(),
+        };
+        assert_eq!(
+            TimeCursor::decode(&cursor.encode()).expect("decodes"),
+            cursor
+        );
+        let year = YearCursor {
+            year: 2024,
+            id: cursor.id,
+        }
+        .encode();
+        assert!(
+            TimeCursor::decode(&year).is_err(),
+            "a pledge cursor is not an audit cursor"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! -> rows read back through the domain's types (`domain` crate).
 
 pub mod auth;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::{Jwks, JwksSource, TokenVerifier};
 use crate::config::{AuthSettings, Settings};
-use crate::db::{self, StatementCounter};
+use crate::db::{self, StatementCounter, WriteGate};
 use crate::graphql;
 use crate::http::{self, AppState};
 use crate::seed;
@@ -44,11 +44,13 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", settings.addr))?;
         let verifier = Arc::new(build_verifier(&settings.auth).await?);
+        let settings_url = settings.database_url.clone();
         let state = AppState {
-            schema: graphql::schema().finish(),
+            schema: graphql::build(settings.limits),
             db: db.clone(),
             settings: Arc::new(settings),
             verifier: verifier.clone(),
+            writes: WriteGate::for_url(&settings_url),
         };
         Ok(Self {
             listener,

@@ -178,3 +178,20 @@ pub(crate) enum Activity {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum AuditEntry {
+    #[sea_orm(iden = "audit_entries")]
+    Table,
+    Id,
+    OccurredAt,
+    Subject,
+    Role,
+    MunicipalityId,
+    EntityType,
+    EntityId,
+    Action,
+    Before,
+    After,
+    RequestId,
+}

@@ -7,14 +7,16 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 
 use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
 
-use super::loaders::{LoadError, Loaders};
+use super::loaders::{self, LoadError, Loaders};
+use crate::commands::Actor;
+use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::scope::Scope;
 
@@ -28,6 +30,8 @@ pub struct RequestContext {
     pub today: NaiveDate,
     /// The request id (x-request-id), for the audit log.
     pub request_id: Option<String>,
+    /// Turn-taking for writes (SQLite).
+    pub writes: WriteGate,
 }
 
 impl std::fmt::Debug for RequestContext {
@@ -45,6 +49,7 @@ impl RequestContext {
         scope: Scope,
         today: NaiveDate,
         request_id: Option<String>,
+        writes: WriteGate,
     ) -> Self {
         let scope = Arc::new(scope);
         let loaders = Loaders {
@@ -62,7 +67,45 @@ impl RequestContext {
             )),
             today,
             request_id,
+            writes,
         }
+    }
+
+    /// The request as the author of a write.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            scope: &self.scope,
+            request_id: self.request_id.as_deref(),
+            today: self.today,
+            now: Utc::now(),
+        }
+    }
+
+    /// Forgets everything the loader cached: after a write, what was read
+    /// before it may be stale for the rest of this request.
+    pub fn after_write(&self) {
+        macro_rules! clear {
+            ($($key:ident),+) => { $(self.loader.clear::<loaders::$key>();)+ };
+        }
+        clear!(
+            MunicipalityById,
+            PoliceAreaById,
+            CountyByCode,
+            FocusAreaByCode,
+            PoliceAreaOfMunicipality,
+            MunicipalitiesOfPoliceArea,
+            PledgesOfMunicipality,
+            PledgeById,
+            CommitmentById,
+            ActivityById,
+            CommitmentsOfPledge,
+            SignatoriesOfPledge,
+            FocusAreasOfPledge,
+            FocusAreaCodesOfCommitment,
+            PlacesOfCommitment,
+            ActivitiesOfCommitment,
+            PlaceById
+        );
     }
 }
 

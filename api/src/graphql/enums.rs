@@ -110,3 +110,28 @@ pub enum BasisKind {
     /// Anything else.
     Other,
 }
+
+/// Reporting period kind. Tertials are four months (T1 Jan–Apr, T2
+/// May–Aug, T3 Sep–Dec).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::PeriodKind")]
+pub enum PeriodKind {
+    /// January–April.
+    T1,
+    /// May–August.
+    T2,
+    /// September–December.
+    T3,
+    /// January–March.
+    Q1,
+    /// April–June.
+    Q2,
+    /// July–September.
+    Q3,
+    /// October–December.
+    Q4,
+    /// The whole pledge period, reported at its end.
+    YearEnd,
+    /// Any other period, with explicit dates.
+    AdHoc,
+}

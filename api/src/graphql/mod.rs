@@ -4,22 +4,32 @@
 
 pub mod context;
 pub mod enums;
+pub mod inputs;
+mod limits;
 pub mod loaders;
+pub mod mutation;
 mod prefetch;
 pub mod query;
 pub mod scalars;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 
+use crate::config::QueryLimits;
+use mutation::Mutation;
 use query::Query;
 
 /// The executable schema type.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema with every type registered and nothing else.
-pub fn schema() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query, Mutation, EmptySubscription)
+}
+
+/// The schema with the configured query limits: what the server runs.
+pub fn build(limits: QueryLimits) -> AppSchema {
+    schema().extension(limits::Limits(limits)).finish()
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

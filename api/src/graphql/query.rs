@@ -9,8 +9,11 @@ use super::loaders::{ActivityById, CommitmentById, MunicipalityById, PledgeById,
 use super::prefetch;
 use super::scalars::Date;
 use super::types::activity::Activity;
+use super::types::audit_entry::AuditEntry;
 use super::types::commitment::Commitment;
-use super::types::connection::{DEFAULT_PAGE, MAX_PAGE, PledgeConnection};
+use super::types::connection::{
+    AuditEntryConnection, DEFAULT_PAGE, MAX_PAGE, PledgeConnection, Total,
+};
 use super::types::focus_area::FocusArea;
 use super::types::municipality::Municipality;
 use super::types::node::Node;
@@ -19,7 +22,8 @@ use super::types::police_area::PoliceArea;
 use super::types::viewer::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
-use crate::ids::{self, NodeKind, YearCursor};
+use crate::ids::{self, NodeKind, TimeCursor, YearCursor};
+use crate::store::audit::{self, AuditFilter};
 use crate::store::pledges::{self, PledgeFilter};
 use crate::store::reference;
 
@@ -90,6 +94,64 @@ impl PledgeFilterInput {
         }
         Ok(filter)
     }
+}
+
+/// Which audit entries to list. All given conditions must hold.
+#[derive(InputObject, Debug, Default)]
+#[graphql(name = "AuditFilter")]
+pub struct AuditFilterInput {
+    /// Municipality code, e.g. "0683".
+    pub municipality: Option<String>,
+    /// PLEDGE or COMMITMENT.
+    pub entity_type: Option<String>,
+    /// Global ID of the entity.
+    pub entity_id: Option<ID>,
+    /// CREATE, UPDATE, DELETE, APPROVE, PUBLISH or WITHDRAW.
+    pub action: Option<String>,
+    /// Token subject of whoever made the change.
+    pub subject: Option<String>,
+    /// Entries at or after this time.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl AuditFilterInput {
+    async fn resolve(self, rc: &RequestContext) -> ApiResult<AuditFilter> {
+        let municipality_id = match self.municipality {
+            None => None,
+            Some(raw) => {
+                let code = domain::MunicipalityCode::parse(&raw)?;
+                let row = reference::municipality_by_code(&rc.db, &code)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::bad_input(
+                            "municipality",
+                            format!("unknown municipality code {raw:?}"),
+                        )
+                    })?;
+                Some(row.id)
+            }
+        };
+        let entity_id = self
+            .entity_id
+            .map(|id| ids::decode_any(&id, "entityId").map(|(_, key)| key))
+            .transpose()?;
+        Ok(AuditFilter {
+            municipality_id,
+            entity_type: self.entity_type,
+            entity_id,
+            action: self.action,
+            subject: self.subject,
+            since: self.since,
+        })
+    }
+}
+
+/// Cost of a list field: its items' cost times the page size asked for.
+fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.map_or(DEFAULT_PAGE as usize, |n| {
+        n.clamp(1, MAX_PAGE as i32) as usize
+    });
+    size.saturating_mul(child_complexity.max(1))
 }
 
 /// Checks a page size: 1..=MAX_PAGE, default DEFAULT_PAGE.
@@ -176,6 +238,7 @@ impl Query {
 
     /// Pledges the caller may see, newest year first. `first` is 1..=100
     /// (default 20); pass `pageInfo.endCursor` as `after` for the next page.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn pledges(
         &self,
         ctx: &Context<'_>,
@@ -192,11 +255,63 @@ impl Query {
         for items in prefetch::connection_items(&la) {
             prefetch::pledges(rc, &items, &rows).await?;
         }
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let cursor = YearCursor {
+                    year: row.year,
+                    id: row.id,
+                };
+                (cursor.encode(), Pledge(row))
+            })
+            .collect();
         Ok(PledgeConnection::new(
-            rows,
+            items,
             has_next,
             after.is_some(),
-            filter,
+            Total::Pledges(filter),
+        ))
+    }
+
+    /// The audit log, newest first: every write with who, what, when and
+    /// the entity before and after. Admins and analysts read all entries;
+    /// others the entries of the municipalities they reach.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AuditEntryConnection> {
+        let rc = request(ctx)?;
+        if rc.scope.caller().is_none() {
+            return Err(
+                ApiError::Unauthenticated("sign in to read the audit log".to_owned()).into(),
+            );
+        }
+        let first = page_size(first)?;
+        let after = after.as_deref().map(TimeCursor::decode).transpose()?;
+        let filter = filter.unwrap_or_default().resolve(rc).await?;
+        let (rows, has_next) = audit::page(&rc.db, &rc.scope, &filter, after, first).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                (
+                    TimeCursor {
+                        at: row.occurred_at,
+                        id: row.id,
+                    }
+                    .encode(),
+                    AuditEntry(row),
+                )
+            })
+            .collect();
+        Ok(AuditEntryConnection::new(
+            items,
+            has_next,
+            after.is_some(),
+            Total::Audit(filter),
         ))
     }
 

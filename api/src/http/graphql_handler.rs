@@ -1,7 +1,8 @@
 //! `POST /graphql` and `GET /graphql`: credentials -> scope -> execute.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::GraphQLRequest;
+use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
@@ -15,7 +16,7 @@ use crate::graphql::context::RequestContext;
 pub(super) async fn post_graphql(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
     execute(state, headers, request).await
 }
@@ -24,7 +25,7 @@ pub(super) async fn get_graphql(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
-    request: Result<GraphQLRequest, GraphQLRejection>,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
@@ -38,13 +39,40 @@ pub(super) async fn get_graphql(
     if wants_html && state.settings.graphiql && !has_query {
         return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
     }
+    // GET must not change anything (links, prefetchers and CSRF): writes
+    // need POST.
+    if let Ok(BatchRequest::Single(one)) = request.as_ref().map(|r| &r.0)
+        && is_mutation(&one.query, one.operation_name.as_deref())
+    {
+        let err = ApiError::BadUserInput {
+            field: None,
+            message: "mutations must be sent with POST".to_owned(),
+        };
+        return responses::error(&headers, StatusCode::METHOD_NOT_ALLOWED, &err);
+    }
     execute(state, headers, request).await
+}
+
+/// Whether the operation to run is a mutation. Unparsable queries are left
+/// to the executor, which reports them.
+fn is_mutation(query: &str, operation: Option<&str>) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    doc.operations.iter().any(|(name, op)| {
+        let selected = match (operation, name) {
+            (None, _) => true,
+            (Some(wanted), Some(name)) => name.as_str() == wanted,
+            (Some(_), None) => false,
+        };
+        selected && op.node.ty == async_graphql::parser::types::OperationType::Mutation
+    })
 }
 
 async fn execute(
     state: AppState,
     headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
     let today = chrono::Utc::now().date_naive();
     let scope = match authenticate::scope_for(&state, &headers, today).await {
@@ -70,18 +98,45 @@ async fn execute(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let request = request.data(RequestContext::new(
-        state.db.clone(),
-        scope,
-        today,
-        request_id,
-    ));
-    let request = if state.settings.introspection {
-        request
-    } else {
-        request.disable_introspection()
+    if let BatchRequest::Batch(items) = &request
+        && items.len() > state.settings.limits.batch
+    {
+        let err = ApiError::QueryTooComplex(format!(
+            "a batch may hold at most {} operations",
+            state.settings.limits.batch
+        ));
+        return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
+    }
+    // Each operation of a batch gets its own context (and loader cache).
+    let prepare = |request: async_graphql::Request| {
+        let request = request.data(RequestContext::new(
+            state.db.clone(),
+            scope.clone(),
+            today,
+            request_id.clone(),
+            state.writes.clone(),
+        ));
+        if state.settings.introspection {
+            request
+        } else {
+            request.disable_introspection()
+        }
     };
-    let mut response = state.schema.execute(request).await;
-    responses::classify_errors(&mut response);
+    let mut response = match request {
+        BatchRequest::Single(one) => {
+            BatchResponse::Single(state.schema.execute(prepare(one)).await)
+        }
+        BatchRequest::Batch(many) => {
+            let mut out = Vec::with_capacity(many.len());
+            for one in many {
+                out.push(state.schema.execute(prepare(one)).await);
+            }
+            BatchResponse::Batch(out)
+        }
+    };
+    match &mut response {
+        BatchResponse::Single(one) => responses::classify_errors(one),
+        BatchResponse::Batch(many) => many.iter_mut().for_each(responses::classify_errors),
+    }
     responses::graphql(&headers, &response)
 }

@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenVerifier;
 use crate::config::Settings;
+use crate::db::WriteGate;
 use crate::graphql::AppSchema;
 
 /// Shared state of every handler.
@@ -25,6 +26,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub verifier: Arc<TokenVerifier>,
+    pub writes: WriteGate,
 }
 
 impl std::fmt::Debug for AppState {

@@ -41,7 +41,7 @@ pub(super) fn classify_errors(response: &mut Response) {
     }
 }
 
-pub(super) fn graphql(headers: &HeaderMap, response: &Response) -> HttpResponse {
+pub(super) fn graphql(headers: &HeaderMap, response: &impl serde::Serialize) -> HttpResponse {
     match serde_json::to_vec(response) {
         Ok(body) => (
             StatusCode::OK,

@@ -1,7 +1,7 @@
 //! Activities (the evidence behind follow-ups). An activity is visible when
 //! the commitment it evidences is visible.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::entities::{activity, place};
@@ -11,7 +11,7 @@ use crate::scope::Scope;
 
 /// Activities of the given commitments, oldest first (undated last).
 pub async fn of_commitments(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     commitment_ids: &[Uuid],
 ) -> ApiResult<Vec<activity::Model>> {
@@ -25,7 +25,7 @@ pub async fn of_commitments(
 }
 
 pub async fn by_ids(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     ids: &[Uuid],
 ) -> ApiResult<Vec<activity::Model>> {
@@ -38,7 +38,10 @@ pub async fn by_ids(
 
 /// Places by id. Places are named locations of a municipality, shown only
 /// through an activity or commitment the caller can already see.
-pub async fn places_by_ids(db: &DatabaseConnection, ids: &[Uuid]) -> ApiResult<Vec<place::Model>> {
+pub async fn places_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> ApiResult<Vec<place::Model>> {
     Ok(place::Entity::find()
         .filter(place::Column::Id.is_in(ids.iter().copied()))
         .all(db)

@@ -1,17 +1,17 @@
 //! Commitments and their links to focus areas and places, visible exactly
 //! when their pledge is.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::{commitment, commitment_focus_area, commitment_place, place};
 use super::visibility;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::scope::Scope;
 
 /// The commitments of the given pledges, in position order.
 pub async fn of_pledges(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     pledge_ids: &[Uuid],
 ) -> ApiResult<Vec<commitment::Model>> {
@@ -24,7 +24,7 @@ pub async fn of_pledges(
 }
 
 pub async fn by_ids(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     ids: &[Uuid],
 ) -> ApiResult<Vec<commitment::Model>> {
@@ -37,7 +37,7 @@ pub async fn by_ids(
 
 /// (commitment id, focus-area code) links of the given commitments.
 pub async fn focus_area_links(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     commitment_ids: &[Uuid],
 ) -> ApiResult<Vec<commitment_focus_area::Model>> {
@@ -55,7 +55,7 @@ pub async fn focus_area_links(
 /// The places of the given commitments, as (commitment id, place) pairs
 /// ordered by place name.
 pub async fn places_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     commitment_ids: &[Uuid],
 ) -> ApiResult<Vec<(Uuid, place::Model)>> {
@@ -81,4 +81,19 @@ pub async fn places_of(
         }
     }
     Ok(out)
+}
+
+/// The commitment `id` if the caller may see it, locked for the rest of
+/// the transaction.
+pub async fn lock(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> ApiResult<commitment::Model> {
+    commitment::Entity::find_by_id(id)
+        .filter(commitment::Column::PledgeId.in_subquery(visibility::pledge_ids(scope)))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)
 }

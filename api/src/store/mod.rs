@@ -4,6 +4,7 @@
 //! scope is never loaded, counted or hinted at.
 
 pub mod activities;
+pub mod audit;
 pub mod commitments;
 pub mod entities;
 pub mod pledges;

@@ -5,14 +5,14 @@ use chrono::NaiveDate;
 use domain::PledgeStatus;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
 use super::entities::{pledge, pledge_focus_area, signatory};
 use super::visibility;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::ids::YearCursor;
 use crate::scope::Scope;
 
@@ -63,7 +63,7 @@ impl PledgeFilter {
 /// One page of pledges, newest year first, then by id; `first + 1` rows are
 /// read to learn whether another page follows.
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &PledgeFilter,
     after: Option<YearCursor>,
@@ -96,7 +96,7 @@ pub async fn page(
 
 /// How many pledges match `filter` for this caller (all pages).
 pub async fn count(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &PledgeFilter,
 ) -> ApiResult<u64> {
@@ -108,7 +108,7 @@ pub async fn count(
 }
 
 pub async fn by_ids(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     ids: &[Uuid],
 ) -> ApiResult<Vec<pledge::Model>> {
@@ -121,7 +121,7 @@ pub async fn by_ids(
 
 /// The pledges of each municipality, newest year first.
 pub async fn of_municipalities(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     municipality_ids: &[Uuid],
 ) -> ApiResult<Vec<pledge::Model>> {
@@ -135,7 +135,7 @@ pub async fn of_municipalities(
 }
 
 pub async fn signatories_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     pledge_ids: &[Uuid],
 ) -> ApiResult<Vec<signatory::Model>> {
@@ -148,7 +148,7 @@ pub async fn signatories_of(
 }
 
 pub async fn focus_areas_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     pledge_ids: &[Uuid],
 ) -> ApiResult<Vec<pledge_focus_area::Model>> {
@@ -157,5 +157,46 @@ pub async fn focus_areas_of(
         .filter(pledge_focus_area::Column::PledgeId.in_subquery(visibility::pledge_ids(scope)))
         .order_by_asc(pledge_focus_area::Column::Position)
         .all(db)
+        .await?)
+}
+
+/// The pledge `id` if the caller may see it, locked for the rest of the
+/// transaction (FOR UPDATE on PostgreSQL; SQLite writers take turns).
+pub async fn lock(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> ApiResult<pledge::Model> {
+    pledge::Entity::find_by_id(id)
+        .filter(visibility::pledges(scope))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Focus areas and signatories of one pledge, for audit snapshots.
+pub async fn parts_of(
+    db: &impl ConnectionTrait,
+    pledge_id: Uuid,
+) -> ApiResult<(Vec<pledge_focus_area::Model>, Vec<signatory::Model>)> {
+    let focus = pledge_focus_area::Entity::find()
+        .filter(pledge_focus_area::Column::PledgeId.eq(pledge_id))
+        .order_by_asc(pledge_focus_area::Column::Position)
+        .all(db)
+        .await?;
+    let signatories = signatory::Entity::find()
+        .filter(signatory::Column::PledgeId.eq(pledge_id))
+        .order_by_asc(signatory::Column::Position)
+        .all(db)
+        .await?;
+    Ok((focus, signatories))
+}
+
+/// The pledge `id` if the caller may see it (no lock).
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> ApiResult<Option<pledge::Model>> {
+    Ok(pledge::Entity::find_by_id(id)
+        .filter(visibility::pledges(scope))
+        .one(db)
         .await?)
 }

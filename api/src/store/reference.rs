@@ -5,22 +5,22 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::swedish_sort_key;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::entities::{county, coverage, focus_area, municipality, police_area};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// All municipalities in Swedish name order (sorted here, not by the
 /// database, whose collation varies between installations).
-pub async fn municipalities(db: &DatabaseConnection) -> ApiResult<Vec<municipality::Model>> {
+pub async fn municipalities(db: &impl ConnectionTrait) -> ApiResult<Vec<municipality::Model>> {
     let mut rows = municipality::Entity::find().all(db).await?;
     rows.sort_by_cached_key(|m| swedish_sort_key(&m.name));
     Ok(rows)
 }
 
 pub async fn municipality_by_code(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     code: &domain::MunicipalityCode,
 ) -> ApiResult<Option<municipality::Model>> {
     Ok(municipality::Entity::find()
@@ -30,7 +30,7 @@ pub async fn municipality_by_code(
 }
 
 pub async fn municipalities_by_ids(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> ApiResult<Vec<municipality::Model>> {
     Ok(municipality::Entity::find()
@@ -40,14 +40,14 @@ pub async fn municipalities_by_ids(
 }
 
 /// All police areas in Swedish name order.
-pub async fn police_areas(db: &DatabaseConnection) -> ApiResult<Vec<police_area::Model>> {
+pub async fn police_areas(db: &impl ConnectionTrait) -> ApiResult<Vec<police_area::Model>> {
     let mut rows = police_area::Entity::find().all(db).await?;
     rows.sort_by_cached_key(|a| swedish_sort_key(&a.name));
     Ok(rows)
 }
 
 pub async fn police_area_by_code(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     code: &domain::PoliceAreaCode,
 ) -> ApiResult<Option<police_area::Model>> {
     Ok(police_area::Entity::find()
@@ -57,7 +57,7 @@ pub async fn police_area_by_code(
 }
 
 pub async fn police_areas_by_ids(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> ApiResult<Vec<police_area::Model>> {
     Ok(police_area::Entity::find()
@@ -67,7 +67,7 @@ pub async fn police_areas_by_ids(
 }
 
 pub async fn counties_by_codes(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     codes: &[String],
 ) -> ApiResult<Vec<county::Model>> {
     Ok(county::Entity::find()
@@ -76,7 +76,7 @@ pub async fn counties_by_codes(
         .await?)
 }
 
-pub async fn focus_areas(db: &DatabaseConnection) -> ApiResult<Vec<focus_area::Model>> {
+pub async fn focus_areas(db: &impl ConnectionTrait) -> ApiResult<Vec<focus_area::Model>> {
     Ok(focus_area::Entity::find()
         .order_by_asc(focus_area::Column::Code)
         .all(db)
@@ -84,7 +84,7 @@ pub async fn focus_areas(db: &DatabaseConnection) -> ApiResult<Vec<focus_area::M
 }
 
 pub async fn focus_area_exists(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     code: &domain::FocusAreaCode,
 ) -> ApiResult<bool> {
     Ok(focus_area::Entity::find_by_id(code.as_str().to_owned())
@@ -94,7 +94,7 @@ pub async fn focus_area_exists(
 }
 
 pub async fn focus_areas_by_codes(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     codes: &[String],
 ) -> ApiResult<Vec<focus_area::Model>> {
     Ok(focus_area::Entity::find()
@@ -116,7 +116,7 @@ fn in_force_on(day: NaiveDate) -> Condition {
 
 /// For each municipality, the police area covering it on `day`.
 pub async fn police_area_ids_covering(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     municipality_ids: &[Uuid],
     day: NaiveDate,
 ) -> ApiResult<HashMap<Uuid, Uuid>> {
@@ -133,7 +133,7 @@ pub async fn police_area_ids_covering(
 
 /// For each police area, the municipalities it covers on `day`, by name.
 pub async fn municipalities_covered_by(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     police_area_ids: &[Uuid],
     day: NaiveDate,
 ) -> ApiResult<HashMap<Uuid, Vec<municipality::Model>>> {
@@ -162,7 +162,7 @@ pub async fn municipalities_covered_by(
 
 /// Keys of the municipalities with these codes (unknown codes are skipped).
 pub async fn municipality_ids_by_codes(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     codes: &[String],
 ) -> ApiResult<Vec<Uuid>> {
     if codes.is_empty() {
@@ -179,7 +179,7 @@ pub async fn municipality_ids_by_codes(
 
 /// Keys of the police areas with these codes (unknown codes are skipped).
 pub async fn police_area_ids_by_codes(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     codes: &[String],
 ) -> ApiResult<Vec<Uuid>> {
     if codes.is_empty() {
@@ -196,7 +196,7 @@ pub async fn police_area_ids_by_codes(
 
 /// The police area covering `municipality` on `day`, if any.
 pub async fn police_area_covering(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     municipality: Uuid,
     day: NaiveDate,
 ) -> ApiResult<Option<Uuid>> {
@@ -204,4 +204,17 @@ pub async fn police_area_covering(
         .await?
         .get(&municipality)
         .copied())
+}
+
+/// The code of police area `id`.
+pub async fn police_area_code_of(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> ApiResult<domain::PoliceAreaCode> {
+    let area = police_area::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal("pledge refers to a missing police area"))?;
+    domain::PoliceAreaCode::parse(&area.code)
+        .map_err(|e| ApiError::internal(format!("stored police-area code: {e}")))
 }

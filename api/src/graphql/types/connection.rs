@@ -1,12 +1,15 @@
 //! Relay cursor connections (`edges { cursor node }`, `nodes`, `pageInfo`,
-//! `totalCount`). `totalCount` is counted only when a client asks for it.
+//! `totalCount`), one generic shape for every list. `totalCount` is counted
+//! only when a client asks for it, with the same filter and scope as the
+//! page.
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use crate::graphql::context::request;
-use crate::ids::YearCursor;
+use crate::store::audit::{self, AuditFilter};
 use crate::store::pledges::{self, PledgeFilter};
 
+use super::audit_entry::AuditEntry;
 use super::pledge::Pledge;
 
 /// Default and largest page size of list fields.
@@ -26,76 +29,101 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-/// A pledge with its cursor.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct PledgeEdge {
-    /// Opaque position of this item, for `after`.
-    pub cursor: String,
-    /// The pledge.
-    pub node: Pledge,
+/// What `totalCount` counts: the list's filter, under the caller's scope.
+#[derive(Debug, Clone)]
+pub enum Total {
+    Pledges(PledgeFilter),
+    Audit(AuditFilter),
 }
 
-/// One page of pledges.
-#[derive(Debug)]
-pub struct PledgeConnection {
-    pub(crate) edges: Vec<PledgeEdge>,
-    pub(crate) page_info: PageInfo,
-    pub(crate) filter: PledgeFilter,
-}
-
-impl PledgeConnection {
-    pub(crate) fn new(
-        rows: Vec<crate::store::entities::pledge::Model>,
-        has_next_page: bool,
-        has_previous_page: bool,
-        filter: PledgeFilter,
-    ) -> Self {
-        let edges: Vec<PledgeEdge> = rows
-            .into_iter()
-            .map(|row| PledgeEdge {
-                cursor: YearCursor {
-                    year: row.year,
-                    id: row.id,
-                }
-                .encode(),
-                node: Pledge(row),
-            })
-            .collect();
-        let page_info = PageInfo {
-            has_next_page,
-            has_previous_page,
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
-        };
-        Self {
-            edges,
-            page_info,
-            filter,
-        }
-    }
-}
-
-/// One page of pledges.
-#[Object]
-impl PledgeConnection {
-    /// The items of this page with their cursors.
-    async fn edges(&self) -> &[PledgeEdge] {
-        &self.edges
-    }
-
-    /// The items of this page.
-    async fn nodes(&self) -> Vec<Pledge> {
-        self.edges.iter().map(|e| e.node.clone()).collect()
-    }
-
-    /// Paging state.
-    async fn page_info(&self) -> &PageInfo {
-        &self.page_info
-    }
-
-    /// How many pledges match the filter for this caller, across all pages.
-    async fn total_count(&self, ctx: &Context<'_>) -> Result<u64> {
+impl Total {
+    async fn count(&self, ctx: &Context<'_>) -> Result<u64> {
         let rc = request(ctx)?;
-        Ok(pledges::count(&rc.db, &rc.scope, &self.filter).await?)
+        Ok(match self {
+            Total::Pledges(filter) => pledges::count(&rc.db, &rc.scope, filter).await?,
+            Total::Audit(filter) => audit::count(&rc.db, &rc.scope, filter).await?,
+        })
     }
 }
+
+/// Defines `$conn` (a page) and `$edge` (an item with its cursor) for
+/// items of type `$node`. A macro rather than generics: async-graphql
+/// needs a concrete type per GraphQL name.
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ty, $what:literal) => {
+        #[doc = concat!("One ", $what, " with its cursor.")]
+        #[derive(SimpleObject, Debug, Clone)]
+        pub struct $edge {
+            /// Opaque position of this item, for `after`.
+            pub cursor: String,
+            /// The item.
+            pub node: $node,
+        }
+
+        #[doc = concat!("One page of ", $what, " entries.")]
+        #[derive(Debug)]
+        pub struct $conn {
+            edges: Vec<$edge>,
+            page_info: PageInfo,
+            total: Total,
+        }
+
+        impl $conn {
+            /// A page of `items` (cursor, item).
+            pub fn new(
+                items: Vec<(String, $node)>,
+                has_next_page: bool,
+                has_previous_page: bool,
+                total: Total,
+            ) -> Self {
+                let edges: Vec<$edge> = items
+                    .into_iter()
+                    .map(|(cursor, node)| $edge { cursor, node })
+                    .collect();
+                let page_info = PageInfo {
+                    has_next_page,
+                    has_previous_page,
+                    start_cursor: edges.first().map(|e| e.cursor.clone()),
+                    end_cursor: edges.last().map(|e| e.cursor.clone()),
+                };
+                Self {
+                    edges,
+                    page_info,
+                    total,
+                }
+            }
+        }
+
+        #[doc = concat!("One page of ", $what, " entries.")]
+        #[Object]
+        impl $conn {
+            /// The items of this page with their cursors.
+            async fn edges(&self) -> &[$edge] {
+                &self.edges
+            }
+
+            /// The items of this page.
+            async fn nodes(&self) -> Vec<$node> {
+                self.edges.iter().map(|e| e.node.clone()).collect()
+            }
+
+            /// Paging state.
+            async fn page_info(&self) -> &PageInfo {
+                &self.page_info
+            }
+
+            /// How many items match the filter for this caller, across all pages.
+            async fn total_count(&self, ctx: &Context<'_>) -> Result<u64> {
+                self.total.count(ctx).await
+            }
+        }
+    };
+}
+
+connection!(PledgeConnection, PledgeEdge, Pledge, "pledge");
+connection!(
+    AuditEntryConnection,
+    AuditEntryEdge,
+    AuditEntry,
+    "audit entry"
+);

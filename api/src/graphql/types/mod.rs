@@ -2,6 +2,7 @@
 //! everything nested through the request's batch loaders.
 
 pub mod activity;
+pub mod audit_entry;
 pub mod commitment;
 pub mod connection;
 pub mod focus_area;

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A commitment of a pledge ("Detta gör vi genom att …").
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "commitments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -2,6 +2,7 @@
 //! GraphQL layer never exposes them directly, and only `store` reads them.
 
 pub mod activity;
+pub mod audit_entry;
 pub mod commitment;
 pub mod commitment_focus_area;
 pub mod commitment_place;

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A citizen pledge (medborgarlöfte).
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "pledges")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A focus area of one pledge, with the pledge's own text about it.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "pledge_focus_areas")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,0 +1,88 @@
+//! Appending audit entries. Only `record` writes the table, and only
+//! inside a command's transaction, so an entry exists exactly when its
+//! change was committed.
+
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::store::entities::audit_entry;
+
+/// What kind of entity an entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Pledge,
+    Commitment,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Pledge => "PLEDGE",
+            Entity::Commitment => "COMMITMENT",
+        }
+    }
+}
+
+/// What was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Approve,
+    Publish,
+    Withdraw,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "CREATE",
+            Action::Update => "UPDATE",
+            Action::Delete => "DELETE",
+            Action::Approve => "APPROVE",
+            Action::Publish => "PUBLISH",
+            Action::Withdraw => "WITHDRAW",
+        }
+    }
+}
+
+fn snapshot<T: Serialize>(value: Option<&T>) -> ApiResult<Option<serde_json::Value>> {
+    value
+        .map(|v| serde_json::to_value(v).map_err(ApiError::internal))
+        .transpose()
+}
+
+/// Appends one entry for a change of `entity_id`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record<T: Serialize>(
+    db: &impl ConnectionTrait,
+    actor: &Actor<'_>,
+    municipality: Uuid,
+    entity: Entity,
+    entity_id: Uuid,
+    action: Action,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> ApiResult<()> {
+    let caller = actor.caller()?;
+    audit_entry::Entity::insert(audit_entry::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        occurred_at: Set(actor.now),
+        subject: Set(caller.subject.clone()),
+        role: Set(actor.scope.primary_role().map(|r| r.as_str().to_owned())),
+        municipality_id: Set(Some(municipality)),
+        entity_type: Set(entity.as_str().to_owned()),
+        entity_id: Set(entity_id),
+        action: Set(action.as_str().to_owned()),
+        before: Set(snapshot(before)?),
+        after: Set(snapshot(after)?),
+        request_id: Set(actor.request_id.map(str::to_owned)),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,298 @@
+//! Adding, changing and removing a pledge's commitments. A commitment is
+//! part of its pledge's text: it changes only while the pledge is a DRAFT,
+//! and every change moves the pledge's version too.
+
+use domain::{CommitmentText, FocusAreaCode, Method, Party, PeriodKind};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::audit::{self, Action, Entity};
+use super::pledges::{require_editable, touch_for_edit};
+use super::{Actor, Write, expect_version, require_edit};
+use crate::db::WriteGate;
+use crate::error::{ApiError, ApiResult};
+use crate::store::entities::{
+    commitment, commitment_focus_area, commitment_place, focus_area, place,
+};
+use crate::store::{commitments, pledges};
+
+/// `CommitmentInput`, validated.
+#[derive(Debug, Clone)]
+pub struct CommitmentFields {
+    pub text: CommitmentText,
+    pub responsible: Party,
+    pub method: Option<Method>,
+    pub focus_areas: Vec<FocusAreaCode>,
+    /// Place names within the pledge's municipality; new names are added
+    /// to the municipality's places.
+    pub places: Vec<String>,
+    pub target_groups: Vec<String>,
+    pub partners: Vec<String>,
+    pub target_quantity: Option<f64>,
+    pub target_unit: Option<String>,
+    pub target_period: Option<PeriodKind>,
+}
+
+/// What the audit log keeps of a commitment.
+#[derive(Debug, Serialize)]
+struct Snapshot {
+    #[serde(flatten)]
+    commitment: commitment::Model,
+    focus_areas: Vec<String>,
+    places: Vec<String>,
+}
+
+async fn snapshot(db: &impl ConnectionTrait, row: &commitment::Model) -> ApiResult<Snapshot> {
+    let focus_areas = commitment_focus_area::Entity::find()
+        .filter(commitment_focus_area::Column::CommitmentId.eq(row.id))
+        .order_by_asc(commitment_focus_area::Column::FocusAreaCode)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.focus_area_code)
+        .collect();
+    let place_ids: Vec<Uuid> = commitment_place::Entity::find()
+        .filter(commitment_place::Column::CommitmentId.eq(row.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.place_id)
+        .collect();
+    let mut places: Vec<String> = place::Entity::find()
+        .filter(place::Column::Id.is_in(place_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    places.sort();
+    Ok(Snapshot {
+        commitment: row.clone(),
+        focus_areas,
+        places,
+    })
+}
+
+fn strings(values: &[String]) -> serde_json::Value {
+    serde_json::Value::from(values.to_vec())
+}
+
+/// Replaces the focus-area and place links of `commitment_id`.
+async fn replace_links(
+    db: &impl ConnectionTrait,
+    municipality: Uuid,
+    commitment_id: Uuid,
+    fields: &CommitmentFields,
+) -> ApiResult<()> {
+    let mut codes: Vec<String> = fields
+        .focus_areas
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let known = focus_area::Entity::find()
+        .filter(focus_area::Column::Code.is_in(codes.clone()))
+        .all(db)
+        .await?;
+    if let Some(missing) = codes.iter().find(|c| !known.iter().any(|k| &&k.code == c)) {
+        return Err(ApiError::bad_input(
+            "focusAreas",
+            format!("unknown focus area {missing}"),
+        ));
+    }
+    commitment_focus_area::Entity::delete_many()
+        .filter(commitment_focus_area::Column::CommitmentId.eq(commitment_id))
+        .exec(db)
+        .await?;
+    for code in codes {
+        commitment_focus_area::Entity::insert(commitment_focus_area::ActiveModel {
+            commitment_id: Set(commitment_id),
+            focus_area_code: Set(code),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+
+    commitment_place::Entity::delete_many()
+        .filter(commitment_place::Column::CommitmentId.eq(commitment_id))
+        .exec(db)
+        .await?;
+    let mut names = fields.places.clone();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let existing = place::Entity::find()
+            .filter(place::Column::MunicipalityId.eq(municipality))
+            .filter(place::Column::Name.eq(&name))
+            .one(db)
+            .await?;
+        let place_id = match existing {
+            Some(p) => p.id,
+            None => {
+                let id = Uuid::new_v4();
+                place::Entity::insert(place::ActiveModel {
+                    id: Set(id),
+                    municipality_id: Set(municipality),
+                    name: Set(name),
+                    kind: Set(domain::PlaceKind::Other.as_str().to_owned()),
+                    latitude: Set(None),
+                    longitude: Set(None),
+                })
+                .exec_without_returning(db)
+                .await?;
+                id
+            }
+        };
+        commitment_place::Entity::insert(commitment_place::ActiveModel {
+            commitment_id: Set(commitment_id),
+            place_id: Set(place_id),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+fn set_fields(am: &mut commitment::ActiveModel, f: &CommitmentFields) {
+    am.text = Set(f.text.as_str().to_owned());
+    am.responsible = Set(f.responsible.as_str().to_owned());
+    am.method = Set(f.method.map(|m| m.as_str().to_owned()));
+    am.partners = Set(strings(&f.partners));
+    am.target_groups = Set(strings(&f.target_groups));
+    am.target_quantity = Set(f.target_quantity);
+    am.target_unit = Set(f.target_unit.clone());
+    am.target_period = Set(f.target_period.map(|p| p.as_str().to_owned()));
+}
+
+/// `addCommitment`: appended after the pledge's last commitment.
+pub async fn add(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    actor: &Actor<'_>,
+    pledge_id: Uuid,
+    fields: CommitmentFields,
+) -> ApiResult<commitment::Model> {
+    actor.caller()?;
+    let write = Write::begin(db, gate).await?;
+    let txn = &write.txn;
+    let pledge = pledges::lock(txn, actor.scope, pledge_id).await?;
+    require_edit(actor, pledge.municipality_id)?;
+    require_editable(&pledge)?;
+    let last: Option<i32> = commitment::Entity::find()
+        .select_only()
+        .column_as(commitment::Column::Position.max(), "max")
+        .filter(commitment::Column::PledgeId.eq(pledge_id))
+        .into_tuple::<Option<i32>>()
+        .one(txn)
+        .await?
+        .flatten();
+    let id = Uuid::new_v4();
+    let mut am = commitment::ActiveModel {
+        id: Set(id),
+        pledge_id: Set(pledge_id),
+        municipality_id: Set(pledge.municipality_id),
+        position: Set(last.unwrap_or(0) + 1),
+        version: Set(1),
+        created_at: Set(actor.now),
+        updated_at: Set(actor.now),
+        ..Default::default()
+    };
+    set_fields(&mut am, &fields);
+    let row = am.insert(txn).await?;
+    replace_links(txn, pledge.municipality_id, id, &fields).await?;
+    touch_for_edit(txn, actor, &pledge).await?;
+    let after = snapshot(txn, &row).await?;
+    audit::record(
+        txn,
+        actor,
+        row.municipality_id,
+        Entity::Commitment,
+        id,
+        Action::Create,
+        None,
+        Some(&after),
+    )
+    .await?;
+    write.commit().await?;
+    Ok(row)
+}
+
+/// `updateCommitment` at `expected_version`.
+pub async fn update(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    actor: &Actor<'_>,
+    id: Uuid,
+    expected_version: i32,
+    fields: CommitmentFields,
+) -> ApiResult<commitment::Model> {
+    actor.caller()?;
+    let write = Write::begin(db, gate).await?;
+    let txn = &write.txn;
+    let row = commitments::lock(txn, actor.scope, id).await?;
+    let pledge = pledges::lock(txn, actor.scope, row.pledge_id).await?;
+    require_edit(actor, row.municipality_id)?;
+    expect_version(row.version, expected_version)?;
+    require_editable(&pledge)?;
+    let before = snapshot(txn, &row).await?;
+    let mut am: commitment::ActiveModel = row.clone().into();
+    set_fields(&mut am, &fields);
+    am.version = Set(row.version + 1);
+    am.updated_at = Set(actor.now);
+    let updated = am.update(txn).await?;
+    replace_links(txn, row.municipality_id, id, &fields).await?;
+    touch_for_edit(txn, actor, &pledge).await?;
+    let after = snapshot(txn, &updated).await?;
+    audit::record(
+        txn,
+        actor,
+        updated.municipality_id,
+        Entity::Commitment,
+        id,
+        Action::Update,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    write.commit().await?;
+    Ok(updated)
+}
+
+/// `removeCommitment` at `expected_version`; its activities stay, unlinked.
+pub async fn remove(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    actor: &Actor<'_>,
+    id: Uuid,
+    expected_version: i32,
+) -> ApiResult<Uuid> {
+    actor.caller()?;
+    let write = Write::begin(db, gate).await?;
+    let txn = &write.txn;
+    let row = commitments::lock(txn, actor.scope, id).await?;
+    let pledge = pledges::lock(txn, actor.scope, row.pledge_id).await?;
+    require_edit(actor, row.municipality_id)?;
+    expect_version(row.version, expected_version)?;
+    require_editable(&pledge)?;
+    let before = snapshot(txn, &row).await?;
+    commitment::Entity::delete_by_id(id).exec(txn).await?;
+    touch_for_edit(txn, actor, &pledge).await?;
+    audit::record(
+        txn,
+        actor,
+        row.municipality_id,
+        Entity::Commitment,
+        id,
+        Action::Delete,
+        Some(&before),
+        None,
+    )
+    .await?;
+    write.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,123 @@
+//! Writes: the editing workflow. Each command is one transaction that
+//! 1. loads its row through the caller's scope and locks it (a row outside
+//!    the scope is `NOT_FOUND`),
+//! 2. checks the caller's rights (`FORBIDDEN`), the expected version
+//!    (`CONFLICT`) and the lifecycle (`INVALID_STATE`),
+//! 3. applies the change, bumps `version` and `updated_at`,
+//! 4. appends one audit entry,
+//!
+//! and commits — or changes nothing at all.
+
+pub mod audit;
+pub mod commitments;
+pub mod pledges;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use tokio::sync::OwnedMutexGuard;
+
+use crate::db::WriteGate;
+use crate::error::{ApiError, ApiResult};
+use crate::scope::{Caller, Scope};
+
+/// Everything a command needs about the request making it.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub scope: &'a Scope,
+    pub request_id: Option<&'a str>,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Actor<'a> {
+    /// The authenticated caller; writes need one.
+    pub fn caller(&self) -> ApiResult<&'a Caller> {
+        self.scope
+            .caller()
+            .ok_or_else(|| ApiError::Unauthenticated("sign in to change anything".to_owned()))
+    }
+}
+
+/// An open write transaction and, on SQLite, the turn to write.
+pub(crate) struct Write {
+    pub(crate) txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Write {
+    pub(crate) async fn begin(db: &DatabaseConnection, gate: &WriteGate) -> ApiResult<Self> {
+        let turn = gate.enter().await;
+        Ok(Self {
+            txn: db.begin().await?,
+            _turn: turn,
+        })
+    }
+
+    pub(crate) async fn commit(self) -> ApiResult<()> {
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// A change to an optional field: leave it, clear it, or set it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Change<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Change<T> {
+    pub fn apply(self, current: Option<T>) -> Option<T> {
+        match self {
+            Change::Keep => current,
+            Change::Clear => None,
+            Change::Set(value) => Some(value),
+        }
+    }
+}
+
+/// Fails with `CONFLICT` unless the stored version is the expected one.
+pub(crate) fn expect_version(current: i32, expected: i32) -> ApiResult<()> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict {
+            current_version: current,
+        })
+    }
+}
+
+/// Fails with `FORBIDDEN` unless the caller may edit this municipality.
+pub(crate) fn require_edit(actor: &Actor<'_>, municipality: uuid::Uuid) -> ApiResult<()> {
+    actor.caller()?;
+    if actor.scope.can_edit(municipality) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "your role does not allow changing this municipality's pledges".to_owned(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_keeps_clears_or_sets() {
+        assert_eq!(Change::Keep.apply(Some(1)), Some(1));
+        assert_eq!(Change::<i32>::Clear.apply(Some(1)), None);
+        assert_eq!(Change::Set(2).apply(Some(1)), Some(2));
+    }
+
+    #[test]
+    fn a_stale_version_is_a_conflict_with_the_current_one() {
+        assert!(expect_version(3, 3).is_ok());
+        match expect_version(4, 3) {
+            Err(ApiError::Conflict { current_version }) => assert_eq!(current_version, 4),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+}

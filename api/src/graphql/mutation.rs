@@ -1,0 +1,185 @@
+//! The `Mutation` root: parse the input, run the command, return fresh
+//! data. Authorization, versions, lifecycle and the audit entry are the
+//! command's business (see `commands`).
+
+use async_graphql::{Context, ID, Object, Result};
+use domain::{Approval, BoundedText, Transition};
+
+use super::context::request;
+use super::enums::Party;
+use super::inputs::{CommitmentInput, CreatePledgeInput, UpdatePledgeInput};
+use super::types::commitment::Commitment;
+use super::types::pledge::Pledge;
+use crate::commands;
+use crate::error::ApiError;
+use crate::ids::{self, NodeKind};
+
+/// Entry point of every write. Each mutation is one transaction and leaves
+/// exactly one audit entry.
+#[derive(Debug, Default)]
+pub struct Mutation;
+
+/// Entry point of every write. Each mutation is one transaction and leaves
+/// exactly one audit entry.
+#[Object]
+impl Mutation {
+    /// Creates a DRAFT pledge for a municipality you may edit.
+    async fn create_pledge(&self, ctx: &Context<'_>, input: CreatePledgeInput) -> Result<Pledge> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let row = commands::pledges::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
+        rc.after_write();
+        Ok(Pledge(row))
+    }
+
+    /// Changes a DRAFT pledge. `expectedVersion` is the version you read; a
+    /// stale one is a CONFLICT carrying the current version.
+    async fn update_pledge(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+        input: UpdatePledgeInput,
+    ) -> Result<Pledge> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::Pledge, "id")?;
+        let changes = input.parse()?;
+        let row =
+            commands::pledges::update(&rc.db, &rc.writes, &actor, key, expected_version, changes)
+                .await?;
+        rc.after_write();
+        Ok(Pledge(row))
+    }
+
+    /// Adds a commitment at the end of a DRAFT pledge.
+    async fn add_commitment(
+        &self,
+        ctx: &Context<'_>,
+        pledge_id: ID,
+        input: CommitmentInput,
+    ) -> Result<Commitment> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&pledge_id, NodeKind::Pledge, "pledgeId")?;
+        let row =
+            commands::commitments::add(&rc.db, &rc.writes, &actor, key, input.parse()?).await?;
+        rc.after_write();
+        Ok(Commitment(row))
+    }
+
+    /// Replaces a commitment of a DRAFT pledge.
+    async fn update_commitment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+        input: CommitmentInput,
+    ) -> Result<Commitment> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::Commitment, "id")?;
+        let fields = input.parse()?;
+        let row = commands::commitments::update(
+            &rc.db,
+            &rc.writes,
+            &actor,
+            key,
+            expected_version,
+            fields,
+        )
+        .await?;
+        rc.after_write();
+        Ok(Commitment(row))
+    }
+
+    /// Removes a commitment of a DRAFT pledge; returns its ID.
+    async fn remove_commitment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+    ) -> Result<ID> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::Commitment, "id")?;
+        commands::commitments::remove(&rc.db, &rc.writes, &actor, key, expected_version).await?;
+        rc.after_write();
+        Ok(id)
+    }
+
+    /// Approves a DRAFT pledge for your side: municipality editors for the
+    /// municipality, police editors of the pledge's police area for the
+    /// police. When both sides have approved it is SIGNED. `side` is needed
+    /// only when you hold both editor roles.
+    async fn approve_pledge(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        side: Option<Party>,
+    ) -> Result<Pledge> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::Pledge, "id")?;
+        let side = match side.map(domain::Party::from) {
+            None => None,
+            Some(domain::Party::Municipality) => Some(Approval::Municipality),
+            Some(domain::Party::Police) => Some(Approval::Police),
+            Some(domain::Party::Joint) => {
+                return Err(
+                    ApiError::bad_input("side", "approve as MUNICIPALITY or POLICE").into(),
+                );
+            }
+        };
+        let row = commands::pledges::approve(&rc.db, &rc.writes, &actor, key, side).await?;
+        rc.after_write();
+        Ok(Pledge(row))
+    }
+
+    /// Publishes a SIGNED pledge: from now on the public sees it.
+    async fn publish_pledge(&self, ctx: &Context<'_>, id: ID) -> Result<Pledge> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::Pledge, "id")?;
+        let row = commands::pledges::transition(
+            &rc.db,
+            &rc.writes,
+            &actor,
+            key,
+            Transition::Publish,
+            None,
+        )
+        .await?;
+        rc.after_write();
+        Ok(Pledge(row))
+    }
+
+    /// Withdraws a pledge, keeping it for the record with the reason.
+    async fn withdraw_pledge(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Pledge> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::Pledge, "id")?;
+        let reason = BoundedText::parse("reason", &reason, 2000)
+            .map_err(ApiError::from)?
+            .into_string();
+        let row = commands::pledges::transition(
+            &rc.db,
+            &rc.writes,
+            &actor,
+            key,
+            Transition::Withdraw,
+            Some(reason),
+        )
+        .await?;
+        rc.after_write();
+        Ok(Pledge(row))
+    }
+}

@@ -1,0 +1,86 @@
+//! `AuditEntry`: one write, as the audit log keeps it.
+
+use async_graphql::{Context, ID, Json, Object, Result};
+use chrono::{DateTime, Utc};
+
+use crate::graphql::context::request;
+use crate::graphql::loaders::MunicipalityById;
+use crate::ids::{self, NodeKind};
+use crate::store::entities::audit_entry;
+
+use super::municipality::Municipality;
+
+/// One write: who did what to which entity, when, with the entity as it
+/// was before and after. Entries are never changed or removed.
+#[derive(Debug, Clone)]
+pub struct AuditEntry(pub audit_entry::Model);
+
+/// One write: who did what to which entity, when, with the entity as it
+/// was before and after. Entries are never changed or removed.
+#[Object]
+impl AuditEntry {
+    /// The entry's own key.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// When the change was committed.
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+
+    /// The token subject of whoever made the change.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    /// The role they acted in.
+    async fn role(&self) -> Option<&str> {
+        self.0.role.as_deref()
+    }
+
+    /// The municipality whose data changed.
+    async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>> {
+        let Some(id) = self.0.municipality_id else {
+            return Ok(None);
+        };
+        Ok(request(ctx)?
+            .load(MunicipalityById(id))
+            .await?
+            .map(Municipality))
+    }
+
+    /// Kind of entity: PLEDGE or COMMITMENT.
+    async fn entity_type(&self) -> &str {
+        &self.0.entity_type
+    }
+
+    /// Global ID of the entity (it may since have been removed).
+    async fn entity_id(&self) -> ID {
+        let kind = match self.0.entity_type.as_str() {
+            "COMMITMENT" => NodeKind::Commitment,
+            _ => NodeKind::Pledge,
+        };
+        ids::encode(kind, self.0.entity_id)
+    }
+
+    /// What was done: CREATE, UPDATE, DELETE, APPROVE, PUBLISH, WITHDRAW.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// The entity before the change (null for CREATE).
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        self.0.before.clone().map(Json)
+    }
+
+    /// The entity after the change (null for DELETE).
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        self.0.after.clone().map(Json)
+    }
+
+    /// The request id (x-request-id) of the change.
+    async fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+}
