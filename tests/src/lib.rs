@@ -9,8 +9,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
+use api::auth::TokenVerifier;
 use api::config::Settings;
 use api::db::StatementCounter;
 use api::startup::Application;
@@ -37,6 +38,7 @@ pub struct TestApp {
     pub backend: Backend,
     db: DatabaseConnection,
     statements: StatementCounter,
+    verifier: Arc<TokenVerifier>,
     shutdown: Option<oneshot::Sender<()>>,
     _database: TestDatabase,
 }
@@ -108,6 +110,7 @@ impl TestApp {
         let base_url = format!("http://127.0.0.1:{}", app.port());
         let db = app.db();
         let statements = app.statement_counter();
+        let verifier = app.verifier();
         let (tx, rx) = oneshot::channel();
         tokio::spawn(app.serve(async {
             let _ = rx.await;
@@ -118,6 +121,7 @@ impl TestApp {
             backend,
             db,
             statements,
+            verifier,
             shutdown: Some(tx),
             _database: database,
         })
@@ -131,6 +135,11 @@ impl TestApp {
     /// SQL statements the server has sent so far.
     pub fn statements(&self) -> u64 {
         self.statements.get()
+    }
+
+    /// How many times the server has read its JWKS (0 without one).
+    pub fn jwks_loads(&self) -> u64 {
+        self.verifier.jwks().map_or(0, |jwks| jwks.loads())
     }
 
     /// POSTs a GraphQL query with variables; returns the JSON body. Panics
@@ -149,6 +158,30 @@ impl TestApp {
         body
     }
 
+    /// POSTs a GraphQL query with a bearer token (`None`: anonymous);
+    /// returns the HTTP status and the JSON body.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.expect("the body is JSON");
+        (status, body)
+    }
+
+    /// Like `gql_as`, asserting status 200 and no errors; returns `data`.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.gql_as(Some(token), query, variables).await;
+        assert_eq!(status, 200, "unexpected status, body: {body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
     /// Like `gql` but asserts there are no errors and returns `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let body = self.gql(query, variables).await;
@@ -163,6 +196,26 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// A valid token for the test server (signed with the development HS256
+/// secret the test servers run with).
+pub fn token(sub: &str, roles: &[&str], municipalities: &[&str], police_areas: &[&str]) -> String {
+    let owned = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    api::auth::mint_hs256(
+        api::config::DEV_HS256_SECRET,
+        &api::auth::TokenRequest {
+            sub: sub.to_owned(),
+            name: None,
+            roles: owned(roles),
+            municipalities: owned(municipalities),
+            police_areas: owned(police_areas),
+            ttl_secs: 3600,
+            issuer: None,
+            audience: None,
+        },
+    )
+    .expect("signing a test token")
 }
 
 /// The codes of every error in a GraphQL response body.

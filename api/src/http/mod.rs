@@ -4,6 +4,7 @@
 mod authenticate;
 mod graphql_handler;
 mod responses;
+mod websocket;
 
 use std::sync::Arc;
 
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql_handler::get_graphql).post(graphql_handler::post_graphql),
         )
+        .route("/graphql/ws", get(websocket::upgrade))
         .with_state(state)
         // Outermost first on the way in: assign an id, trace with it, and
         // send it back so a client can quote it when reporting a problem.

@@ -1,0 +1,101 @@
+//! `GET /graphql/ws`: GraphQL over websockets (graphql-transport-ws, and
+//! the older subscriptions-transport-ws). The token comes in the
+//! `connection_init` payload as `{"authorization": "Bearer …"}`. The server
+//! reads that first message itself so that a bad token closes the socket
+//! with 4403 Forbidden — never an anonymous connection — before
+//! async-graphql takes over.
+
+use std::time::Duration;
+
+use async_graphql::Data;
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use futures::StreamExt;
+use serde_json::Value;
+
+use super::{AppState, authenticate};
+use crate::graphql::context::RequestContext;
+use crate::scope::Scope;
+
+/// How long a client has to send `connection_init`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Close codes of graphql-transport-ws.
+const BAD_REQUEST: u16 = 4400;
+const FORBIDDEN: u16 = 4403;
+const INIT_TIMED_OUT: u16 = 4408;
+
+pub(super) async fn upgrade(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| serve(state, socket, protocol))
+}
+
+async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+/// The scope a `connection_init` payload asks for: no authorization is
+/// anonymous; an authorization that does not verify is refused.
+async fn scope_from_init(state: &AppState, payload: &Value) -> Result<Scope, ()> {
+    let today = chrono::Utc::now().date_naive();
+    let Some(auth) = payload
+        .get("authorization")
+        .or_else(|| payload.get("Authorization"))
+    else {
+        return Ok(Scope::anonymous());
+    };
+    let token = auth
+        .as_str()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(())?;
+    authenticate::scope_for_token(state, token, today)
+        .await
+        .map_err(|_| ())
+}
+
+async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol) {
+    let first = match tokio::time::timeout(INIT_TIMEOUT, socket.recv()).await {
+        Ok(Some(Ok(message))) => message,
+        Ok(_) => return,
+        Err(_) => return close(socket, INIT_TIMED_OUT, "connection initialisation timeout").await,
+    };
+    let init: Option<Value> = match &first {
+        Message::Text(text) => serde_json::from_str(text.as_str()).ok(),
+        _ => None,
+    };
+    let Some(init) = init.filter(|m| m["type"] == "connection_init") else {
+        return close(socket, BAD_REQUEST, "expected connection_init").await;
+    };
+    let payload = init.get("payload").cloned().unwrap_or(Value::Null);
+    let Ok(scope) = scope_from_init(&state, &payload).await else {
+        return close(socket, FORBIDDEN, "Forbidden").await;
+    };
+
+    let today = chrono::Utc::now().date_naive();
+    let context = RequestContext::new(state.db.clone(), scope, today, None, state.writes.clone());
+    let (sink, stream) = socket.split();
+    // Hand async-graphql the connection_init it expects, then the rest.
+    let stream = futures::stream::once(async move { Ok(first) }).chain(stream);
+    GraphQLWebSocket::new_with_pair(sink, stream, state.schema.clone(), protocol)
+        .on_connection_init(move |_| async move {
+            let mut data = Data::default();
+            data.insert(context);
+            Ok(data)
+        })
+        .serve()
+        .await;
+}
