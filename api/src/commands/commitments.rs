@@ -15,10 +15,8 @@ use super::pledges::{require_editable, touch_for_edit};
 use super::{Actor, Write, expect_version, require_edit};
 use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
-use crate::store::entities::{
-    commitment, commitment_focus_area, commitment_place, focus_area, place,
-};
-use crate::store::{commitments, pledges};
+use crate::store::entities::{commitment, commitment_focus_area, commitment_place, place};
+use crate::store::{commitments, pledges, reference};
 
 /// `CommitmentInput`, validated.
 #[derive(Debug, Clone)]
@@ -95,11 +93,7 @@ async fn replace_links(
         .collect();
     codes.sort();
     codes.dedup();
-    let known = focus_area::Entity::find()
-        .filter(focus_area::Column::Code.is_in(codes.clone()))
-        .all(db)
-        .await?;
-    if let Some(missing) = codes.iter().find(|c| !known.iter().any(|k| &&k.code == c)) {
+    if let Some(missing) = reference::first_unknown_focus_area(db, &codes).await? {
         return Err(ApiError::bad_input(
             "focusAreas",
             format!("unknown focus area {missing}"),

@@ -14,7 +14,7 @@ use super::audit::{self, Action, Entity};
 use super::{Actor, Change, Write, expect_version, require_edit};
 use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
-use crate::store::entities::{focus_area, pledge, pledge_focus_area, signatory};
+use crate::store::entities::{pledge, pledge_focus_area, signatory};
 use crate::store::{pledges, reference};
 
 /// The free-text sections of a pledge.
@@ -136,11 +136,7 @@ async fn check_focus_codes(db: &impl ConnectionTrait, entries: &[FocusAreaEntry]
     }
     codes.sort();
     codes.dedup();
-    let known = focus_area::Entity::find()
-        .filter(focus_area::Column::Code.is_in(codes.clone()))
-        .all(db)
-        .await?;
-    if let Some(missing) = codes.iter().find(|c| !known.iter().any(|k| &&k.code == c)) {
+    if let Some(missing) = reference::first_unknown_focus_area(db, &codes).await? {
         return Err(ApiError::bad_input(
             "focusAreas",
             format!("unknown focus area {missing}"),

@@ -218,3 +218,15 @@ pub async fn police_area_code_of(
     domain::PoliceAreaCode::parse(&area.code)
         .map_err(|e| ApiError::internal(format!("stored police-area code: {e}")))
 }
+
+/// The first of `codes` that is not in the focus-area catalogue, if any.
+pub async fn first_unknown_focus_area(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> ApiResult<Option<String>> {
+    let known = focus_areas_by_codes(db, codes).await?;
+    Ok(codes
+        .iter()
+        .find(|c| !known.iter().any(|k| &k.code == *c))
+        .cloned())
+}
