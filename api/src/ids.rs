@@ -18,15 +18,17 @@ pub enum NodeKind {
     Pledge,
     Commitment,
     Activity,
+    FollowUpReport,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 5] = [
+    const ALL: [NodeKind; 6] = [
         NodeKind::Municipality,
         NodeKind::PoliceArea,
         NodeKind::Pledge,
         NodeKind::Commitment,
         NodeKind::Activity,
+        NodeKind::FollowUpReport,
     ];
 
     fn prefix(self) -> &'static str {
@@ -36,6 +38,7 @@ impl NodeKind {
             NodeKind::Pledge => "Pledge",
             NodeKind::Commitment => "Commitment",
             NodeKind::Activity => "Activity",
+            NodeKind::FollowUpReport => "FollowUpReport",
         }
     }
 }
@@ -111,20 +114,34 @@ pub struct TimeCursor {
     pub id: Uuid,
 }
 
-const AUDIT_CURSOR_TAG: &str = "audit.v1";
+/// Which list a time cursor belongs to (cursors are not interchangeable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeList {
+    Audit,
+    FollowUps,
+}
+
+impl TimeList {
+    fn tag(self) -> &'static str {
+        match self {
+            TimeList::Audit => "audit.v1",
+            TimeList::FollowUps => "follow-ups.v1",
+        }
+    }
+}
 
 impl TimeCursor {
-    pub fn encode(&self) -> String {
+    pub fn encode(&self, list: TimeList) -> String {
         let at = self.at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
-        URL_SAFE_NO_PAD.encode(format!("{AUDIT_CURSOR_TAG}|{at}|{}", self.id))
+        URL_SAFE_NO_PAD.encode(format!("{}|{at}|{}", list.tag(), self.id))
     }
 
-    pub fn decode(raw: &str) -> ApiResult<Self> {
+    pub fn decode(raw: &str, list: TimeList) -> ApiResult<Self> {
         let malformed = || ApiError::bad_input("after", "malformed cursor");
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| malformed())?;
         let text = String::from_utf8(bytes).map_err(|_| malformed())?;
         let mut parts = text.splitn(3, '|');
-        if parts.next() != Some(AUDIT_CURSOR_TAG) {
+        if parts.next() != Some(list.tag()) {
             return Err(malformed());
         }
         let at = parts
@@ -186,9 +203,14 @@ mod tests {
             at: chrono::Utc::now(),
             id: Uuid::new_v4(),
         };
+        let encoded = cursor.encode(TimeList::Audit);
         assert_eq!(
-            TimeCursor::decode(&cursor.encode()).expect("decodes"),
+            TimeCursor::decode(&encoded, TimeList::Audit).expect("decodes"),
             cursor
+        );
+        assert!(
+            TimeCursor::decode(&encoded, TimeList::FollowUps).is_err(),
+            "an audit cursor is not a follow-up cursor"
         );
         let year = YearCursor {
             year: 2024,
@@ -196,7 +218,7 @@ mod tests {
         }
         .encode();
         assert!(
-            TimeCursor::decode(&year).is_err(),
+            TimeCursor::decode(&year, TimeList::Audit).is_err(),
             "a pledge cursor is not an audit cursor"
         );
     }

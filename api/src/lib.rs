@@ -5,15 +5,18 @@
 //! -> rows read back through the domain's types (`domain` crate).
 
 pub mod auth;
+pub mod calendar;
 pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod scope;
 pub mod seed;
+pub mod services;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -157,7 +157,8 @@ impl Scope {
         Some(out)
     }
 
-    /// The first role the caller holds, for the audit log's `role`.
+    /// The caller's most powerful role (roles are ordered from viewer to
+    /// admin), for the audit log's `role` when no narrower role acted.
     pub fn primary_role(&self) -> Option<Role> {
         self.caller
             .as_ref()

@@ -12,9 +12,12 @@ use tokio::net::TcpListener;
 use crate::auth::{Jwks, JwksSource, TokenVerifier};
 use crate::config::{AuthSettings, Settings};
 use crate::db::{self, StatementCounter, WriteGate};
+use crate::events::Events;
 use crate::graphql;
 use crate::http::{self, AppState};
 use crate::seed;
+use crate::services::Services;
+use crate::store::directory::Directory;
 use crate::store::entities::municipality;
 
 /// A built, bound, not yet serving application.
@@ -25,6 +28,7 @@ pub struct Application {
     db: DatabaseConnection,
     statements: StatementCounter,
     verifier: Arc<TokenVerifier>,
+    exported_rows: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Application {
@@ -44,13 +48,24 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", settings.addr))?;
         let verifier = Arc::new(build_verifier(&settings.auth).await?);
-        let settings_url = settings.database_url.clone();
+        let services = Services {
+            db: db.clone(),
+            writes: WriteGate::for_url(&settings.database_url),
+            events: Events::start(&db).await.context("starting the event bus")?,
+            exported_rows: Default::default(),
+            directory: Arc::new(
+                Directory::load(&db)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("loading the reference directory"))?,
+            ),
+        };
+        spawn_directory_refresh(db.clone(), services.directory.clone());
+        let exported_rows = services.exported_rows.clone();
         let state = AppState {
             schema: graphql::build(settings.limits),
-            db: db.clone(),
+            services,
             settings: Arc::new(settings),
             verifier: verifier.clone(),
-            writes: WriteGate::for_url(&settings_url),
         };
         Ok(Self {
             listener,
@@ -58,6 +73,7 @@ impl Application {
             db,
             statements,
             verifier,
+            exported_rows,
         })
     }
 
@@ -76,6 +92,11 @@ impl Application {
         self.verifier.clone()
     }
 
+    /// Rows written by follow-up exports so far (tests watch streaming).
+    pub fn exported_rows(&self) -> Arc<std::sync::atomic::AtomicU64> {
+        self.exported_rows.clone()
+    }
+
     /// The database handle (tests use it to arrange data).
     pub fn db(&self) -> DatabaseConnection {
         self.db.clone()
@@ -90,6 +111,21 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await
     }
+}
+
+/// Re-reads the reference directory every minute, so municipalities or
+/// coverage added by another process reach this one's token checks.
+fn spawn_directory_refresh(db: DatabaseConnection, directory: Arc<Directory>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if directory.refresh(&db).await.is_err() {
+                tracing::warn!("could not refresh the reference directory; keeping the old one");
+            }
+        }
+    });
 }
 
 async fn build_verifier(auth: &AuthSettings) -> anyhow::Result<TokenVerifier> {

@@ -140,6 +140,18 @@ named_enum! {
 }
 
 named_enum! {
+    /// Where a follow-up report is in its life.
+    FollowUpStatus, field = "status" {
+        /// Being written; visible only to staff in scope.
+        Draft = "DRAFT",
+        /// Visible to everyone who may see its pledge.
+        Published = "PUBLISHED",
+        /// Taken back after publication; integrations see it as removed.
+        Withdrawn = "WITHDRAWN",
+    }
+}
+
+named_enum! {
     /// Verdict on a commitment when its pledge ends.
     Outcome, field = "outcome" {
         Kept = "KEPT",

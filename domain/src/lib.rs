@@ -8,6 +8,7 @@
 pub mod codes;
 pub mod enums;
 pub mod error;
+pub mod follow_up;
 pub mod lifecycle;
 pub mod roles;
 pub mod text;
@@ -15,9 +16,11 @@ pub mod validity;
 
 pub use codes::{CountyCode, FocusAreaCode, MunicipalityCode, PoliceAreaCode};
 pub use enums::{
-    BasisKind, Method, Outcome, Party, PeriodKind, PlaceKind, PledgeStatus, ProgressStatus,
+    BasisKind, FollowUpStatus, Method, Outcome, Party, PeriodKind, PlaceKind, PledgeStatus,
+    ProgressStatus,
 };
 pub use error::DomainError;
+pub use follow_up::ReportPeriod;
 pub use lifecycle::{Approval, Lifecycle, Transition};
 pub use roles::Role;
 pub use text::{BoundedText, CommitmentText, ProgressPercent, Title, Year, swedish_sort_key};

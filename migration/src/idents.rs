@@ -195,3 +195,57 @@ pub(crate) enum AuditEntry {
     After,
     RequestId,
 }
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum FollowUpReport {
+    #[sea_orm(iden = "follow_up_reports")]
+    Table,
+    Id,
+    PledgeId,
+    MunicipalityId,
+    Year,
+    PeriodKind,
+    PeriodStart,
+    PeriodEnd,
+    Status,
+    Summary,
+    PresentedTo,
+    SourceUrl,
+    PublishedAt,
+    WithdrawnReason,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum CommitmentProgress {
+    #[sea_orm(iden = "commitment_progress")]
+    Table,
+    ReportId,
+    CommitmentId,
+    Status,
+    ProgressPercent,
+    ActualQuantity,
+    Comment,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum CommitmentOutcome {
+    #[sea_orm(iden = "commitment_outcomes")]
+    Table,
+    CommitmentId,
+    MunicipalityId,
+    Outcome,
+    Comment,
+    RatedAt,
+    RatedBy,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum SyncClock {
+    #[sea_orm(iden = "sync_clock")]
+    Table,
+    Id,
+    LastAt,
+}

@@ -11,6 +11,7 @@ mod m20261123_000002_create_pledge_tables;
 mod m20261123_000003_create_commitment_tables;
 mod m20261123_000004_create_activity_tables;
 mod m20261123_000005_create_audit_entries;
+mod m20261123_000006_create_follow_up_tables;
 mod support;
 
 /// Runs every migration of this crate.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_commitment_tables::Migration),
             Box::new(m20261123_000004_create_activity_tables::Migration),
             Box::new(m20261123_000005_create_audit_entries::Migration),
+            Box::new(m20261123_000006_create_follow_up_tables::Migration),
         ]
     }
 }

@@ -41,7 +41,7 @@ pub fn mint_hs256(secret: &str, request: &TokenRequest) -> anyhow::Result<String
         nbf: Some(now),
         iat: Some(now),
         iss: request.issuer.clone(),
-        aud: request.audience.clone(),
+        aud: request.audience.clone().map(serde_json::Value::from),
     };
     Ok(encode(
         &Header::new(Algorithm::HS256),

@@ -53,6 +53,11 @@ impl TokenVerifier {
             return Err(refused("token too large"));
         }
         let header = decode_header(token).map_err(|_| refused("malformed header"))?;
+        // No header extensions are understood here, so any critical one
+        // makes the token unusable (RFC 7515 §4.1.11).
+        if header.crit.as_ref().is_some_and(|crit| !crit.is_empty()) {
+            return Err(refused("unknown critical header"));
+        }
         // The key is chosen by the algorithm's family and never the other
         // way round: an HS256 token is checked only against the shared
         // secret, so a public RSA key can never serve as an HMAC secret.
@@ -97,9 +102,13 @@ impl TokenVerifier {
             }
             None => validation.validate_aud = false,
         }
-        decode::<Claims>(token, &key, &validation)
+        let claims = decode::<Claims>(token, &key, &validation)
             .map(|data| data.claims)
-            .map_err(|e| refused(&format!("{:?}", e.kind())))
+            .map_err(|e| refused(&format!("{:?}", e.kind())))?;
+        if claims.sub.trim().is_empty() {
+            return Err(refused("empty subject"));
+        }
+        Ok(claims)
     }
 }
 

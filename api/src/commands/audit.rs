@@ -15,6 +15,10 @@ use crate::store::entities::audit_entry;
 pub enum Entity {
     Pledge,
     Commitment,
+    FollowUpReport,
+    Activity,
+    /// A commitment's end-of-pledge outcome (keyed by the commitment).
+    Outcome,
 }
 
 impl Entity {
@@ -22,6 +26,9 @@ impl Entity {
         match self {
             Entity::Pledge => "PLEDGE",
             Entity::Commitment => "COMMITMENT",
+            Entity::FollowUpReport => "FOLLOW_UP_REPORT",
+            Entity::Activity => "ACTIVITY",
+            Entity::Outcome => "OUTCOME",
         }
     }
 }
@@ -73,7 +80,7 @@ pub(crate) async fn record<T: Serialize>(
         id: Set(Uuid::new_v4()),
         occurred_at: Set(actor.now),
         subject: Set(caller.subject.clone()),
-        role: Set(actor.scope.primary_role().map(|r| r.as_str().to_owned())),
+        role: Set(actor.role().map(|r| r.as_str().to_owned())),
         municipality_id: Set(Some(municipality)),
         entity_type: Set(entity.as_str().to_owned()),
         entity_id: Set(entity_id),

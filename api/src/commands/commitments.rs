@@ -258,13 +258,14 @@ pub async fn update(
 }
 
 /// `removeCommitment` at `expected_version`; its activities stay, unlinked.
+/// Returns the removed row.
 pub async fn remove(
     db: &DatabaseConnection,
     gate: &WriteGate,
     actor: &Actor<'_>,
     id: Uuid,
     expected_version: i32,
-) -> ApiResult<Uuid> {
+) -> ApiResult<commitment::Model> {
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
@@ -288,5 +289,5 @@ pub async fn remove(
     )
     .await?;
     write.commit().await?;
-    Ok(id)
+    Ok(row)
 }

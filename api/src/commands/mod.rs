@@ -8,8 +8,11 @@
 //!
 //! and commits — or changes nothing at all.
 
+pub mod activities;
 pub mod audit;
+mod clock;
 pub mod commitments;
+pub mod follow_ups;
 pub mod pledges;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -27,9 +30,25 @@ pub struct Actor<'a> {
     pub request_id: Option<&'a str>,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
+    /// The role this write is made in, when one role of several acts
+    /// (an approval is the municipality's or the police's).
+    pub acting_role: Option<domain::Role>,
 }
 
 impl<'a> Actor<'a> {
+    /// The same actor, acting in `role`.
+    pub fn acting_as(self, role: domain::Role) -> Self {
+        Self {
+            acting_role: Some(role),
+            ..self
+        }
+    }
+
+    /// The role recorded in the audit log.
+    pub fn role(&self) -> Option<domain::Role> {
+        self.acting_role.or_else(|| self.scope.primary_role())
+    }
+
     /// The authenticated caller; writes need one.
     pub fn caller(&self) -> ApiResult<&'a Caller> {
         self.scope

@@ -467,6 +467,22 @@ pub async fn approve(
             ));
         }
     };
+    // Two-party signing needs two people: the side not yet approved cannot
+    // be approved by whoever approved the other one.
+    let other_approver = match side {
+        Approval::Municipality => row.police_approved_by.as_deref(),
+        Approval::Police => row.municipality_approved_by.as_deref(),
+    };
+    if other_approver == Some(caller.subject.as_str()) {
+        return Err(ApiError::Forbidden(
+            "you approved the other side; a second person must sign this one".to_owned(),
+        ));
+    }
+    let acting = *actor;
+    let actor = &acting.acting_as(match side {
+        Approval::Municipality => domain::Role::MunicipalityEditor,
+        Approval::Police => domain::Role::PoliceEditor,
+    });
     if side == Approval::Police {
         // Only the police area covering the municipality on the pledge's
         // start date co-signs.
@@ -546,6 +562,10 @@ pub async fn transition(
     am.version = Set(row.version + 1);
     am.updated_at = Set(actor.now);
     let updated = am.update(txn).await?;
+    if transition == Transition::Withdraw {
+        // Its published follow-ups leave the public view with it.
+        super::follow_ups::touch_reports_of(txn, actor, id).await?;
+    }
     let after = snapshot(txn, &updated).await?;
     audit::record(
         txn,

@@ -18,7 +18,9 @@ use super::loaders::{self, LoadError, Loaders};
 use crate::commands::Actor;
 use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
+use crate::events::Events;
 use crate::scope::Scope;
+use crate::services::Services;
 
 /// Per-request data, put into the GraphQL request by the HTTP handler.
 #[derive(Clone)]
@@ -32,6 +34,8 @@ pub struct RequestContext {
     pub request_id: Option<String>,
     /// Turn-taking for writes (SQLite).
     pub writes: WriteGate,
+    /// Where committed changes are announced.
+    pub events: Events,
 }
 
 impl std::fmt::Debug for RequestContext {
@@ -45,12 +49,12 @@ impl std::fmt::Debug for RequestContext {
 
 impl RequestContext {
     pub fn new(
-        db: DatabaseConnection,
+        services: &Services,
         scope: Scope,
         today: NaiveDate,
         request_id: Option<String>,
-        writes: WriteGate,
     ) -> Self {
+        let db = services.db.clone();
         let scope = Arc::new(scope);
         let loaders = Loaders {
             db: db.clone(),
@@ -67,7 +71,8 @@ impl RequestContext {
             )),
             today,
             request_id,
-            writes,
+            writes: services.writes.clone(),
+            events: services.events.clone(),
         }
     }
 
@@ -78,6 +83,7 @@ impl RequestContext {
             request_id: self.request_id.as_deref(),
             today: self.today,
             now: Utc::now(),
+            acting_role: None,
         }
     }
 

@@ -135,3 +135,55 @@ pub enum PeriodKind {
     /// Any other period, with explicit dates.
     AdHoc,
 }
+
+/// Where a follow-up report is in its life.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::FollowUpStatus")]
+pub enum FollowUpStatus {
+    /// Being written; visible only to staff in scope.
+    Draft,
+    /// Visible to everyone who may see its pledge.
+    Published,
+    /// Taken back after publication.
+    Withdrawn,
+}
+
+/// How a commitment stood in a follow-up report.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ProgressStatus")]
+pub enum ProgressStatus {
+    /// Not started.
+    NotStarted,
+    /// Planned.
+    Planned,
+    /// Under way.
+    InProgress,
+    /// Continuous work, going on as intended.
+    Ongoing,
+    /// Done.
+    Completed,
+    /// Partly done.
+    PartlyCompleted,
+    /// Late.
+    Delayed,
+    /// Stopped for now.
+    Stalled,
+    /// Called off.
+    Cancelled,
+    /// Not done.
+    NotDone,
+}
+
+/// Whether a commitment was kept, rated when its pledge ends.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Outcome")]
+pub enum Outcome {
+    /// Kept.
+    Kept,
+    /// Partly kept.
+    PartlyKept,
+    /// Not kept.
+    NotKept,
+    /// Not rated.
+    NotRated,
+}

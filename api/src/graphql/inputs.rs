@@ -4,10 +4,12 @@
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use domain::{BoundedText, CommitmentText, FocusAreaCode, ValidityPeriod};
 
-use super::enums::{BasisKind, Method, Party, PeriodKind};
+use super::enums::{BasisKind, Method, Party, PeriodKind, ProgressStatus};
 use super::scalars::Date;
 use crate::commands::Change;
+use crate::commands::activities::NewActivity;
 use crate::commands::commitments::CommitmentFields;
+use crate::commands::follow_ups::{ProgressEntry, ReportFields};
 use crate::commands::pledges::{
     FocusAreaEntry, NewPledge, PledgeChanges, PledgeTexts, SignatoryEntry,
 };
@@ -30,6 +32,7 @@ fn short(field: &'static str, raw: String) -> ApiResult<String> {
 }
 
 fn url(raw: String) -> ApiResult<String> {
+    // One rule for every source address.
     let text = BoundedText::parse("sourceUrl", &raw, 2000)?.into_string();
     if text.starts_with("https://") || text.starts_with("http://") {
         Ok(text)
@@ -381,6 +384,147 @@ impl CommitmentInput {
                 .map(|u| short("targetUnit", u))
                 .transpose()?,
             target_period: self.target_period.map(Into::into),
+        })
+    }
+}
+
+/// How one commitment stood in a report.
+#[derive(InputObject, Debug)]
+pub struct ProgressInput {
+    /// Global ID of a commitment of the report's pledge.
+    pub commitment_id: ID,
+    /// Status in the period.
+    pub status: ProgressStatus,
+    /// Progress in percent, 0–100.
+    pub progress_percent: Option<i32>,
+    /// Quantity achieved, against the commitment's target.
+    pub actual_quantity: Option<f64>,
+    /// Comment.
+    pub comment: Option<String>,
+}
+
+/// A follow-up report. Period rules: see the README ("Follow-up").
+#[derive(InputObject, Debug)]
+pub struct FollowUpReportInput {
+    /// Global ID of the pledge (a report cannot move to another pledge).
+    pub pledge_id: ID,
+    /// Kind of period.
+    pub period_kind: PeriodKind,
+    /// First day covered.
+    pub period_start: Date,
+    /// Last day covered (inclusive).
+    pub period_end: Date,
+    /// Summary of the period.
+    pub summary: Option<String>,
+    /// Who the report is presented to.
+    pub presented_to: Option<String>,
+    /// Where the report is published (http or https).
+    pub source_url: Option<String>,
+    /// One entry per commitment; on update, absent keeps the entries.
+    pub progress: Option<Vec<ProgressInput>>,
+}
+
+impl FollowUpReportInput {
+    pub fn parse(self) -> ApiResult<ReportFields> {
+        let progress = self
+            .progress
+            .map(|entries| {
+                if entries.len() > 500 {
+                    return Err(ApiError::bad_input("progress", "at most 500 entries"));
+                }
+                entries
+                    .into_iter()
+                    .map(|p| {
+                        if let Some(q) = p.actual_quantity
+                            && (!q.is_finite() || q < 0.0)
+                        {
+                            return Err(ApiError::bad_input(
+                                "actualQuantity",
+                                "must be zero or more",
+                            ));
+                        }
+                        Ok(ProgressEntry {
+                            commitment_id: ids::decode(
+                                &p.commitment_id,
+                                NodeKind::Commitment,
+                                "commitmentId",
+                            )
+                            .map_err(|e| match e {
+                                ApiError::NotFound => {
+                                    ApiError::bad_input("commitmentId", "not a commitment ID")
+                                }
+                                other => other,
+                            })?,
+                            status: p.status.into(),
+                            progress_percent: p
+                                .progress_percent
+                                .map(|n| domain::ProgressPercent::parse(i64::from(n)))
+                                .transpose()?,
+                            actual_quantity: p.actual_quantity,
+                            comment: p.comment.map(|c| long("comment", c)).transpose()?,
+                        })
+                    })
+                    .collect::<ApiResult<Vec<_>>>()
+            })
+            .transpose()?;
+        Ok(ReportFields {
+            pledge_id: pledge_key(&self.pledge_id, "pledgeId")?,
+            period_kind: self.period_kind.into(),
+            period_start: self.period_start.0,
+            period_end: self.period_end.0,
+            summary: self.summary.map(|s| long("summary", s)).transpose()?,
+            presented_to: self
+                .presented_to
+                .map(|s| short("presentedTo", s))
+                .transpose()?,
+            source_url: self.source_url.map(url).transpose()?,
+            progress,
+        })
+    }
+}
+
+/// An activity held: the evidence behind follow-ups.
+#[derive(InputObject, Debug)]
+pub struct ActivityInput {
+    /// Municipality code; you must be allowed to edit it.
+    pub municipality: String,
+    /// Global ID of the commitment the activity is evidence for.
+    pub commitment_id: Option<ID>,
+    /// What kind of activity.
+    pub kind: Method,
+    /// When it took place.
+    pub date: Date,
+    /// Place name in the municipality; a new name is added.
+    pub place: Option<String>,
+    /// What was done.
+    pub description: String,
+    /// Organisations that took part.
+    pub participants: Option<Vec<String>>,
+    /// Where the activity is reported (http or https).
+    pub source_url: Option<String>,
+}
+
+impl ActivityInput {
+    pub fn parse(self) -> ApiResult<NewActivity> {
+        Ok(NewActivity {
+            municipality: domain::MunicipalityCode::parse(&self.municipality)?,
+            commitment_id: self
+                .commitment_id
+                .map(|id| {
+                    ids::decode(&id, NodeKind::Commitment, "commitmentId").map_err(|e| match e {
+                        ApiError::NotFound => {
+                            ApiError::bad_input("commitmentId", "not a commitment ID")
+                        }
+                        other => other,
+                    })
+                })
+                .transpose()?,
+            kind: self.kind.into(),
+            date: self.date.0,
+            place: self.place.map(|p| short("place", p)).transpose()?,
+            description: long("description", self.description)?,
+            participants: shorts("participants", self.participants)?,
+            source_url: self.source_url.map(url).transpose()?,
         })
     }
 }

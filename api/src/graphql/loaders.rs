@@ -14,10 +14,10 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::scope::Scope;
 use crate::store::entities::{
-    activity, commitment, county, focus_area, municipality, place, pledge, pledge_focus_area,
-    police_area, signatory,
+    activity, commitment, commitment_outcome, commitment_progress, county, focus_area,
+    follow_up_report, municipality, place, pledge, pledge_focus_area, police_area, signatory,
 };
-use crate::store::{activities, commitments, pledges, reference};
+use crate::store::{activities, commitments, follow_ups, pledges, reference};
 
 /// The loader of one request (see `context`).
 #[derive(Debug)]
@@ -73,6 +73,16 @@ key! {
     ActivitiesOfCommitment(Uuid);
     /// A place by key.
     PlaceById(Uuid);
+    /// A visible follow-up report by key.
+    FollowUpById(Uuid);
+    /// The visible follow-up reports of a pledge.
+    FollowUpsOfPledge(Uuid);
+    /// The progress entries of a report.
+    ProgressOfReport(Uuid);
+    /// Every visible progress entry of a commitment, newest period first.
+    ProgressOfCommitment(Uuid);
+    /// The outcome of a commitment.
+    OutcomeOfCommitment(Uuid);
 }
 
 /// Groups `rows` under the key `key_of` gives them; every requested key gets
@@ -365,5 +375,78 @@ impl Loader<PlaceById> for Loaders {
     ) -> Result<HashMap<PlaceById, Self::Value>, Self::Error> {
         let rows = activities::places_by_ids(&self.db, &inner(keys, |k| k.0)).await?;
         Ok(rows.into_iter().map(|r| (PlaceById(r.id), r)).collect())
+    }
+}
+
+impl Loader<FollowUpById> for Loaders {
+    type Value = follow_up_report::Model;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[FollowUpById],
+    ) -> Result<HashMap<FollowUpById, Self::Value>, Self::Error> {
+        let rows = follow_ups::by_ids(&self.db, &self.scope, &inner(keys, |k| k.0)).await?;
+        Ok(rows.into_iter().map(|r| (FollowUpById(r.id), r)).collect())
+    }
+}
+
+impl Loader<FollowUpsOfPledge> for Loaders {
+    type Value = Vec<follow_up_report::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[FollowUpsOfPledge],
+    ) -> Result<HashMap<FollowUpsOfPledge, Self::Value>, Self::Error> {
+        let rows = follow_ups::of_pledges(&self.db, &self.scope, &inner(keys, |k| k.0)).await?;
+        Ok(group(keys, rows, |r| FollowUpsOfPledge(r.pledge_id)))
+    }
+}
+
+impl Loader<ProgressOfReport> for Loaders {
+    type Value = Vec<commitment_progress::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[ProgressOfReport],
+    ) -> Result<HashMap<ProgressOfReport, Self::Value>, Self::Error> {
+        let rows =
+            follow_ups::progress_of_reports(&self.db, &self.scope, &inner(keys, |k| k.0)).await?;
+        Ok(group(keys, rows, |r| ProgressOfReport(r.report_id)))
+    }
+}
+
+impl Loader<ProgressOfCommitment> for Loaders {
+    type Value = Vec<(commitment_progress::Model, follow_up_report::Model)>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[ProgressOfCommitment],
+    ) -> Result<HashMap<ProgressOfCommitment, Self::Value>, Self::Error> {
+        let rows =
+            follow_ups::progress_of_commitments(&self.db, &self.scope, &inner(keys, |k| k.0))
+                .await?;
+        Ok(group(keys, rows, |(p, _)| {
+            ProgressOfCommitment(p.commitment_id)
+        }))
+    }
+}
+
+impl Loader<OutcomeOfCommitment> for Loaders {
+    type Value = commitment_outcome::Model;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[OutcomeOfCommitment],
+    ) -> Result<HashMap<OutcomeOfCommitment, Self::Value>, Self::Error> {
+        let rows = follow_ups::outcomes_of(&self.db, &self.scope, &inner(keys, |k| k.0)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (OutcomeOfCommitment(r.commitment_id), r))
+            .collect())
     }
 }

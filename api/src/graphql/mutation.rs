@@ -6,9 +6,13 @@ use async_graphql::{Context, ID, Object, Result};
 use domain::{Approval, BoundedText, Transition};
 
 use super::context::request;
-use super::enums::Party;
-use super::inputs::{CommitmentInput, CreatePledgeInput, UpdatePledgeInput};
+use super::enums::{Outcome, Party};
+use super::inputs::{
+    ActivityInput, CommitmentInput, CreatePledgeInput, FollowUpReportInput, UpdatePledgeInput,
+};
+use super::types::activity::Activity;
 use super::types::commitment::Commitment;
+use super::types::follow_up::FollowUpReport;
 use super::types::pledge::Pledge;
 use crate::commands;
 use crate::error::ApiError;
@@ -30,6 +34,9 @@ impl Mutation {
         actor.caller()?;
         let row = commands::pledges::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.id, row.municipality_id)
+            .await;
         Ok(Pledge(row))
     }
 
@@ -51,6 +58,9 @@ impl Mutation {
             commands::pledges::update(&rc.db, &rc.writes, &actor, key, expected_version, changes)
                 .await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.id, row.municipality_id)
+            .await;
         Ok(Pledge(row))
     }
 
@@ -68,6 +78,9 @@ impl Mutation {
         let row =
             commands::commitments::add(&rc.db, &rc.writes, &actor, key, input.parse()?).await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
+            .await;
         Ok(Commitment(row))
     }
 
@@ -94,6 +107,9 @@ impl Mutation {
         )
         .await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
+            .await;
         Ok(Commitment(row))
     }
 
@@ -108,8 +124,12 @@ impl Mutation {
         let actor = rc.actor();
         actor.caller()?;
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
-        commands::commitments::remove(&rc.db, &rc.writes, &actor, key, expected_version).await?;
+        let row = commands::commitments::remove(&rc.db, &rc.writes, &actor, key, expected_version)
+            .await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
+            .await;
         Ok(id)
     }
 
@@ -139,6 +159,9 @@ impl Mutation {
         };
         let row = commands::pledges::approve(&rc.db, &rc.writes, &actor, key, side).await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.id, row.municipality_id)
+            .await;
         Ok(Pledge(row))
     }
 
@@ -158,6 +181,9 @@ impl Mutation {
         )
         .await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.id, row.municipality_id)
+            .await;
         Ok(Pledge(row))
     }
 
@@ -180,6 +206,111 @@ impl Mutation {
         )
         .await?;
         rc.after_write();
+        rc.events
+            .pledge_changed(&rc.db, row.id, row.municipality_id)
+            .await;
         Ok(Pledge(row))
+    }
+
+    /// Creates a DRAFT follow-up report for a signed or published pledge.
+    async fn create_follow_up_report(
+        &self,
+        ctx: &Context<'_>,
+        input: FollowUpReportInput,
+    ) -> Result<FollowUpReport> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let row = commands::follow_ups::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
+        rc.after_write();
+        Ok(FollowUpReport::shown(row))
+    }
+
+    /// Changes a DRAFT follow-up report.
+    async fn update_follow_up_report(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+        input: FollowUpReportInput,
+    ) -> Result<FollowUpReport> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
+        let fields = input.parse()?;
+        let row =
+            commands::follow_ups::update(&rc.db, &rc.writes, &actor, key, expected_version, fields)
+                .await?;
+        rc.after_write();
+        Ok(FollowUpReport::shown(row))
+    }
+
+    /// Publishes a DRAFT report of a published pledge; every commitment
+    /// must have its progress entry.
+    async fn publish_follow_up_report(&self, ctx: &Context<'_>, id: ID) -> Result<FollowUpReport> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
+        let row = commands::follow_ups::publish(&rc.db, &rc.writes, &actor, key).await?;
+        rc.after_write();
+        rc.events.follow_up_published(&rc.db, &row).await;
+        Ok(FollowUpReport::shown(row))
+    }
+
+    /// Withdraws a report; syncing integrations see it as removed.
+    async fn withdraw_follow_up_report(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> Result<FollowUpReport> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
+        let reason = BoundedText::parse("reason", &reason, 2000)
+            .map_err(ApiError::from)?
+            .into_string();
+        let row = commands::follow_ups::withdraw(&rc.db, &rc.writes, &actor, key, reason).await?;
+        rc.after_write();
+        Ok(FollowUpReport::shown(row))
+    }
+
+    /// Records an activity held (the evidence behind follow-ups).
+    async fn record_activity(&self, ctx: &Context<'_>, input: ActivityInput) -> Result<Activity> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let row = commands::activities::record(&rc.db, &rc.writes, &actor, input.parse()?).await?;
+        rc.after_write();
+        Ok(Activity(row))
+    }
+
+    /// Rates whether a commitment was kept, once its pledge has ended.
+    async fn set_commitment_outcome(
+        &self,
+        ctx: &Context<'_>,
+        commitment_id: ID,
+        outcome: Outcome,
+        comment: Option<String>,
+    ) -> Result<Commitment> {
+        let rc = request(ctx)?;
+        let actor = rc.actor();
+        actor.caller()?;
+        let key = ids::decode(&commitment_id, NodeKind::Commitment, "commitmentId")?;
+        let comment = comment
+            .map(|c| BoundedText::parse("comment", &c, 2000).map(BoundedText::into_string))
+            .transpose()
+            .map_err(ApiError::from)?;
+        commands::follow_ups::set_outcome(&rc.db, &rc.writes, &actor, key, outcome.into(), comment)
+            .await?;
+        rc.after_write();
+        let row = rc
+            .load(crate::graphql::loaders::CommitmentById(key))
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        Ok(Commitment(row))
     }
 }

@@ -4,17 +4,20 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use super::context::request;
-use super::enums::PledgeStatus;
-use super::loaders::{ActivityById, CommitmentById, MunicipalityById, PledgeById, PoliceAreaById};
+use super::enums::{FollowUpStatus, PledgeStatus};
+use super::loaders::{
+    ActivityById, CommitmentById, FollowUpById, MunicipalityById, PledgeById, PoliceAreaById,
+};
 use super::prefetch;
 use super::scalars::Date;
 use super::types::activity::Activity;
 use super::types::audit_entry::AuditEntry;
 use super::types::commitment::Commitment;
 use super::types::connection::{
-    AuditEntryConnection, DEFAULT_PAGE, MAX_PAGE, PledgeConnection, Total,
+    AuditEntryConnection, DEFAULT_PAGE, FollowUpConnection, MAX_PAGE, PledgeConnection, Total,
 };
 use super::types::focus_area::FocusArea;
+use super::types::follow_up::FollowUpReport;
 use super::types::municipality::Municipality;
 use super::types::node::Node;
 use super::types::pledge::Pledge;
@@ -22,8 +25,9 @@ use super::types::police_area::PoliceArea;
 use super::types::viewer::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
-use crate::ids::{self, NodeKind, TimeCursor, YearCursor};
+use crate::ids::{self, NodeKind, TimeCursor, TimeList, YearCursor};
 use crate::store::audit::{self, AuditFilter};
+use crate::store::follow_ups::{self, FollowUpFilter};
 use crate::store::pledges::{self, PledgeFilter};
 use crate::store::reference;
 
@@ -94,6 +98,59 @@ impl PledgeFilterInput {
         }
         Ok(filter)
     }
+}
+
+/// Which follow-up reports to list. All given conditions must hold.
+#[derive(InputObject, Debug, Default)]
+#[graphql(name = "FollowUpFilter")]
+pub struct FollowUpFilterInput {
+    /// Municipality code, e.g. "0683".
+    pub municipality: Option<String>,
+    /// Global ID of the pledge.
+    pub pledge: Option<ID>,
+    /// The pledge's year.
+    pub year: Option<i32>,
+    /// Report status.
+    pub status: Option<FollowUpStatus>,
+    /// Reports that changed at or after this time (inclusive), removals
+    /// included: pass the newest `updatedAt` you have seen.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl FollowUpFilterInput {
+    pub(crate) async fn resolve(self, rc: &RequestContext) -> ApiResult<FollowUpFilter> {
+        let municipality_id = match self.municipality {
+            None => None,
+            Some(raw) => Some(municipality_key(rc, &raw).await?),
+        };
+        let pledge_id = self
+            .pledge
+            .map(|id| ids::decode(&id, NodeKind::Pledge, "pledge"))
+            .transpose()?;
+        let year = self
+            .year
+            .map(domain::Year::parse)
+            .transpose()?
+            .map(|y| y.get());
+        Ok(FollowUpFilter {
+            municipality_id,
+            pledge_id,
+            year,
+            status: self.status.map(Into::into),
+            updated_since: self.updated_since,
+        })
+    }
+}
+
+/// The key of municipality `raw`; unknown or malformed is BAD_USER_INPUT.
+pub(crate) async fn municipality_key(rc: &RequestContext, raw: &str) -> ApiResult<uuid::Uuid> {
+    let code = domain::MunicipalityCode::parse(raw)?;
+    let row = reference::municipality_by_code(&rc.db, &code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::bad_input("municipality", format!("unknown municipality code {raw:?}"))
+        })?;
+    Ok(row.id)
 }
 
 /// Which audit entries to list. All given conditions must hold.
@@ -191,6 +248,10 @@ impl Query {
                 .load(CommitmentById(key))
                 .await?
                 .map(|c| Node::Commitment(Commitment(c))),
+            NodeKind::FollowUpReport => rc
+                .load(FollowUpById(key))
+                .await?
+                .map(|r| Node::FollowUpReport(FollowUpReport::shown(r))),
             NodeKind::Activity => rc
                 .load(ActivityById(key))
                 .await?
@@ -291,7 +352,10 @@ impl Query {
             );
         }
         let first = page_size(first)?;
-        let after = after.as_deref().map(TimeCursor::decode).transpose()?;
+        let after = after
+            .as_deref()
+            .map(|raw| TimeCursor::decode(raw, TimeList::Audit))
+            .transpose()?;
         let filter = filter.unwrap_or_default().resolve(rc).await?;
         let (rows, has_next) = audit::page(&rc.db, &rc.scope, &filter, after, first).await?;
         let items = rows
@@ -302,7 +366,7 @@ impl Query {
                         at: row.occurred_at,
                         id: row.id,
                     }
-                    .encode(),
+                    .encode(TimeList::Audit),
                     AuditEntry(row),
                 )
             })
@@ -312,6 +376,45 @@ impl Query {
             has_next,
             after.is_some(),
             Total::Audit(filter),
+        ))
+    }
+
+    /// Follow-up reports the caller may see, in the order they last changed
+    /// (oldest first). With `updatedSince` this is the sync feed for
+    /// integrations: it also returns reports the caller may no longer see
+    /// as `removed: true`, so a poller ends with exactly the server's view.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn follow_ups(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<FollowUpFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<FollowUpConnection> {
+        let rc = request(ctx)?;
+        let first = page_size(first)?;
+        let after = after
+            .as_deref()
+            .map(|raw| TimeCursor::decode(raw, TimeList::FollowUps))
+            .transpose()?;
+        let filter = filter.unwrap_or_default().resolve(rc).await?;
+        let (rows, has_next) = follow_ups::page(&rc.db, &rc.scope, &filter, after, first).await?;
+        let items = rows
+            .into_iter()
+            .map(|(row, shown)| {
+                let cursor = TimeCursor {
+                    at: row.updated_at,
+                    id: row.id,
+                }
+                .encode(TimeList::FollowUps);
+                (cursor, FollowUpReport { row, shown })
+            })
+            .collect();
+        Ok(FollowUpConnection::new(
+            items,
+            has_next,
+            after.is_some(),
+            Total::FollowUps(filter),
         ))
     }
 

@@ -7,13 +7,12 @@ use std::collections::BTreeSet;
 use axum::http::{HeaderMap, header};
 use chrono::NaiveDate;
 use domain::Role;
-use sea_orm::DatabaseConnection;
 
 use super::AppState;
 use crate::auth::Claims;
 use crate::error::{ApiError, ApiResult};
 use crate::scope::Scope;
-use crate::store::reference;
+use crate::store::directory::Directory;
 
 /// The caller's scope from the request's Authorization header.
 pub(crate) async fn scope_for(
@@ -24,15 +23,17 @@ pub(crate) async fn scope_for(
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Scope::anonymous());
     };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(|| {
-            ApiError::Unauthenticated("expected \"Authorization: Bearer <token>\"".to_owned())
-        })?;
+    let token = value.to_str().ok().and_then(bearer_token).ok_or_else(|| {
+        ApiError::Unauthenticated("expected \"Authorization: Bearer <token>\"".to_owned())
+    })?;
     scope_for_token(state, token, today).await
+}
+
+/// The token of `Bearer <token>`; the scheme is case-insensitive
+/// (RFC 7235 §2.1).
+pub(crate) fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// The scope of a bearer token (also used for websocket connections).
@@ -42,47 +43,26 @@ pub(crate) async fn scope_for_token(
     today: NaiveDate,
 ) -> ApiResult<Scope> {
     let claims = state.verifier.verify(token).await?;
-    scope_from_claims(&state.db, claims, today).await
+    Ok(scope_from_claims(&state.services.directory, claims, today))
 }
 
-/// Resolves the claims' codes to keys. Unknown roles and codes are
-/// skipped: they grant nothing.
-pub(crate) async fn scope_from_claims(
-    db: &DatabaseConnection,
-    claims: Claims,
-    today: NaiveDate,
-) -> ApiResult<Scope> {
+/// Resolves the claims' codes to keys through the in-memory directory (no
+/// SQL). Unknown roles and codes are skipped: they grant nothing.
+pub(crate) fn scope_from_claims(directory: &Directory, claims: Claims, today: NaiveDate) -> Scope {
     let roles: BTreeSet<Role> = claims
         .roles
         .iter()
         .filter_map(|r| Role::parse(r).ok())
         .collect();
-    let municipalities: BTreeSet<_> =
-        reference::municipality_ids_by_codes(db, &claims.municipalities)
-            .await?
-            .into_iter()
-            .collect();
-    let police_areas: BTreeSet<_> = reference::police_area_ids_by_codes(db, &claims.police_areas)
-        .await?
-        .into_iter()
-        .collect();
-    let area_list: Vec<_> = police_areas.iter().copied().collect();
-    let policed: BTreeSet<_> = if area_list.is_empty() {
-        BTreeSet::new()
-    } else {
-        reference::municipalities_covered_by(db, &area_list, today)
-            .await?
-            .into_values()
-            .flatten()
-            .map(|m| m.id)
-            .collect()
-    };
-    Ok(Scope::for_caller(
+    let municipalities = directory.municipality_ids(&claims.municipalities);
+    let police_areas = directory.police_area_ids(&claims.police_areas);
+    let policed = directory.covered_by(&police_areas, today);
+    Scope::for_caller(
         claims.sub,
         claims.name,
         roles,
         municipalities,
         police_areas,
         policed,
-    ))
+    )
 }

@@ -74,7 +74,7 @@ async fn execute(
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::calendar::today();
     let scope = match authenticate::scope_for(&state, &headers, today).await {
         Ok(scope) => scope,
         Err(err @ ApiError::Unauthenticated(_)) => {
@@ -110,11 +110,10 @@ async fn execute(
     // Each operation of a batch gets its own context (and loader cache).
     let prepare = |request: async_graphql::Request| {
         let request = request.data(RequestContext::new(
-            state.db.clone(),
+            &state.services,
             scope.clone(),
             today,
             request_id.clone(),
-            state.writes.clone(),
         ));
         if state.settings.introspection {
             request

@@ -2,6 +2,7 @@
 //! `graphql_handler`; nothing here touches the database directly.
 
 mod authenticate;
+mod export;
 mod graphql_handler;
 mod responses;
 mod websocket;
@@ -11,23 +12,21 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::Request;
 use axum::routing::get;
-use sea_orm::DatabaseConnection;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenVerifier;
 use crate::config::Settings;
-use crate::db::WriteGate;
 use crate::graphql::AppSchema;
+use crate::services::Services;
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {
     pub schema: AppSchema,
-    pub db: DatabaseConnection,
+    pub services: Services,
     pub settings: Arc<Settings>,
     pub verifier: Arc<TokenVerifier>,
-    pub writes: WriteGate,
 }
 
 impl std::fmt::Debug for AppState {
@@ -46,6 +45,8 @@ pub fn router(state: AppState) -> Router {
             get(graphql_handler::get_graphql).post(graphql_handler::post_graphql),
         )
         .route("/graphql/ws", get(websocket::upgrade))
+        .route("/export/follow-ups.csv", get(export::csv))
+        .route("/export/follow-ups.ndjson", get(export::ndjson))
         .with_state(state)
         // Outermost first on the way in: assign an id, trace with it, and
         // send it back so a client can quote it when reporting a problem.

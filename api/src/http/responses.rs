@@ -68,7 +68,7 @@ pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> 
             "extensions": { "code": err.code() },
         }]
     });
-    (
+    let mut response = (
         status,
         [(
             header::CONTENT_TYPE,
@@ -76,5 +76,13 @@ pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> 
         )],
         body.to_string(),
     )
-        .into_response()
+        .into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        // RFC 6750 §3: name the expected scheme and that the token failed.
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+    }
+    response
 }

@@ -50,7 +50,7 @@ async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
 /// The scope a `connection_init` payload asks for: no authorization is
 /// anonymous; an authorization that does not verify is refused.
 async fn scope_from_init(state: &AppState, payload: &Value) -> Result<Scope, ()> {
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::calendar::today();
     let Some(auth) = payload
         .get("authorization")
         .or_else(|| payload.get("Authorization"))
@@ -59,8 +59,7 @@ async fn scope_from_init(state: &AppState, payload: &Value) -> Result<Scope, ()>
     };
     let token = auth
         .as_str()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+        .and_then(authenticate::bearer_token)
         .ok_or(())?;
     authenticate::scope_for_token(state, token, today)
         .await
@@ -85,8 +84,11 @@ async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol
         return close(socket, FORBIDDEN, "Forbidden").await;
     };
 
-    let today = chrono::Utc::now().date_naive();
-    let context = RequestContext::new(state.db.clone(), scope, today, None, state.writes.clone());
+    let today = crate::calendar::today();
+    let context = RequestContext::new(&state.services, scope, today, None);
+    // A connection lives long: every event must read fresh data, so its
+    // loader batches but does not cache.
+    context.loader.enable_all_cache(false);
     let (sink, stream) = socket.split();
     // Hand async-graphql the connection_init it expects, then the rest.
     let stream = futures::stream::once(async move { Ok(first) }).chain(stream);

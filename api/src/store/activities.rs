@@ -1,7 +1,8 @@
-//! Activities (the evidence behind follow-ups). An activity is visible when
-//! the commitment it evidences is visible.
+//! Activities (the evidence behind follow-ups), visible when the commitment
+//! they evidence is, and to staff of their municipality.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::entities::{activity, place};
@@ -9,7 +10,7 @@ use super::visibility;
 use crate::error::ApiResult;
 use crate::scope::Scope;
 
-/// Activities of the given commitments, oldest first (undated last).
+/// Activities of the given commitments, oldest first, undated last.
 pub async fn of_commitments(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -17,8 +18,8 @@ pub async fn of_commitments(
 ) -> ApiResult<Vec<activity::Model>> {
     Ok(activity::Entity::find()
         .filter(activity::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
-        .filter(activity::Column::CommitmentId.in_subquery(visibility::commitment_ids(scope)))
-        .order_by_asc(activity::Column::Date)
+        .filter(visibility::activities(scope))
+        .order_by_with_nulls(activity::Column::Date, Order::Asc, NullOrdering::Last)
         .order_by_asc(activity::Column::Id)
         .all(db)
         .await?)
@@ -31,7 +32,7 @@ pub async fn by_ids(
 ) -> ApiResult<Vec<activity::Model>> {
     Ok(activity::Entity::find()
         .filter(activity::Column::Id.is_in(ids.iter().copied()))
-        .filter(activity::Column::CommitmentId.in_subquery(visibility::commitment_ids(scope)))
+        .filter(visibility::activities(scope))
         .all(db)
         .await?)
 }

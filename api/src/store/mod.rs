@@ -6,7 +6,9 @@
 pub mod activities;
 pub mod audit;
 pub mod commitments;
+pub mod directory;
 pub mod entities;
+pub mod follow_ups;
 pub mod pledges;
 pub mod reference;
 mod visibility;

@@ -160,40 +160,6 @@ pub async fn municipalities_covered_by(
     Ok(out)
 }
 
-/// Keys of the municipalities with these codes (unknown codes are skipped).
-pub async fn municipality_ids_by_codes(
-    db: &impl ConnectionTrait,
-    codes: &[String],
-) -> ApiResult<Vec<Uuid>> {
-    if codes.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(municipality::Entity::find()
-        .filter(municipality::Column::Code.is_in(codes.iter().cloned()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect())
-}
-
-/// Keys of the police areas with these codes (unknown codes are skipped).
-pub async fn police_area_ids_by_codes(
-    db: &impl ConnectionTrait,
-    codes: &[String],
-) -> ApiResult<Vec<Uuid>> {
-    if codes.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(police_area::Entity::find()
-        .filter(police_area::Column::Code.is_in(codes.iter().cloned()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect())
-}
-
 /// The police area covering `municipality` on `day`, if any.
 pub async fn police_area_covering(
     db: &impl ConnectionTrait,

@@ -6,7 +6,7 @@ use domain::PledgeStatus;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
-use super::entities::{commitment, pledge};
+use super::entities::{activity, commitment, follow_up_report, pledge};
 use crate::scope::{Reach, Scope};
 
 /// Rows of `pledges` the caller may see: published ones, plus everything of
@@ -38,4 +38,51 @@ pub(super) fn commitment_ids(scope: &Scope) -> SelectStatement {
         .from(commitment::Entity)
         .and_where(commitment::Column::PledgeId.in_subquery(pledge_ids(scope)))
         .to_owned()
+}
+
+/// Rows of `follow_up_reports` whose content the caller may see: everything
+/// of the municipalities it reaches, and published reports of pledges it
+/// may see.
+pub(super) fn follow_ups(scope: &Scope) -> Condition {
+    let public = Condition::all()
+        .add(follow_up_report::Column::Status.eq(domain::FollowUpStatus::Published.as_str()))
+        .add(follow_up_report::Column::PledgeId.in_subquery(pledge_ids(scope)));
+    match scope.reach() {
+        Some(Reach::All) => Condition::all(),
+        Some(Reach::Only(set)) if !set.is_empty() => Condition::any()
+            .add(public)
+            .add(follow_up_report::Column::MunicipalityId.is_in(set.iter().copied())),
+        _ => public,
+    }
+}
+
+/// Rows an integration syncing with `updatedSince` must hear about: those
+/// it may see, plus every report that was ever published (as a removal,
+/// once it is withdrawn or its pledge is no longer public).
+pub(super) fn follow_ups_for_sync(scope: &Scope) -> Condition {
+    Condition::any()
+        .add(follow_ups(scope))
+        .add(follow_up_report::Column::PublishedAt.is_not_null())
+}
+
+/// `SELECT id FROM follow_up_reports WHERE <visible>`.
+pub(super) fn follow_up_ids(scope: &Scope) -> SelectStatement {
+    Query::select()
+        .column(follow_up_report::Column::Id)
+        .from(follow_up_report::Entity)
+        .cond_where(follow_ups(scope))
+        .to_owned()
+}
+
+/// Rows of `activities` the caller may see: evidence of a visible
+/// commitment, and every activity of the municipalities it reaches.
+pub(super) fn activities(scope: &Scope) -> Condition {
+    let of_visible = activity::Column::CommitmentId.in_subquery(commitment_ids(scope));
+    match scope.reach() {
+        Some(Reach::All) => Condition::all(),
+        Some(Reach::Only(set)) if !set.is_empty() => Condition::any()
+            .add(of_visible)
+            .add(activity::Column::MunicipalityId.is_in(set.iter().copied())),
+        _ => Condition::all().add(of_visible),
+    }
 }

@@ -50,7 +50,8 @@ impl AuditEntry {
             .map(Municipality))
     }
 
-    /// Kind of entity: PLEDGE or COMMITMENT.
+    /// Kind of entity: PLEDGE, COMMITMENT, FOLLOW_UP_REPORT, ACTIVITY or
+    /// OUTCOME (a commitment's outcome; the ID is the commitment's).
     async fn entity_type(&self) -> &str {
         &self.0.entity_type
     }
@@ -58,7 +59,9 @@ impl AuditEntry {
     /// Global ID of the entity (it may since have been removed).
     async fn entity_id(&self) -> ID {
         let kind = match self.0.entity_type.as_str() {
-            "COMMITMENT" => NodeKind::Commitment,
+            "COMMITMENT" | "OUTCOME" => NodeKind::Commitment,
+            "FOLLOW_UP_REPORT" => NodeKind::FollowUpReport,
+            "ACTIVITY" => NodeKind::Activity,
             _ => NodeKind::Pledge,
         };
         ids::encode(kind, self.0.entity_id)

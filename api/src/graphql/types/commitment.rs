@@ -4,15 +4,17 @@ use async_graphql::{Context, ID, Object, Result};
 
 use crate::error::ApiError;
 use crate::graphql::context::request;
-use crate::graphql::enums::{Method, Party};
+use crate::graphql::enums::{Method, Party, PeriodKind};
 use crate::graphql::loaders::{
-    ActivitiesOfCommitment, FocusAreaCodesOfCommitment, PlacesOfCommitment, PledgeById,
+    ActivitiesOfCommitment, FocusAreaCodesOfCommitment, OutcomeOfCommitment, PlacesOfCommitment,
+    PledgeById, ProgressOfCommitment,
 };
 use crate::ids::{self, NodeKind};
 use crate::store::entities::commitment;
 
 use super::activity::Activity;
 use super::focus_area::{self, FocusArea};
+use super::follow_up::{CommitmentOutcome, CommitmentProgress};
 use super::place::Place;
 use super::pledge::Pledge;
 use super::{stored, strings};
@@ -103,6 +105,49 @@ impl Commitment {
             .into_iter()
             .map(Activity)
             .collect())
+    }
+
+    /// Progress from the newest published report the caller may see.
+    async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<CommitmentProgress>> {
+        let history = request(ctx)?
+            .load_list(ProgressOfCommitment(self.0.id))
+            .await?;
+        Ok(history
+            .into_iter()
+            .find(|(_, report)| report.status == domain::FollowUpStatus::Published.as_str())
+            .map(|(entry, report)| CommitmentProgress {
+                entry,
+                report: Some(report),
+            }))
+    }
+
+    /// Every progress entry the caller may see, newest period first.
+    async fn progress_history(&self, ctx: &Context<'_>) -> Result<Vec<CommitmentProgress>> {
+        Ok(request(ctx)?
+            .load_list(ProgressOfCommitment(self.0.id))
+            .await?
+            .into_iter()
+            .map(|(entry, report)| CommitmentProgress {
+                entry,
+                report: Some(report),
+            })
+            .collect())
+    }
+
+    /// Whether the commitment was kept, once rated at the pledge's end.
+    async fn outcome(&self, ctx: &Context<'_>) -> Result<Option<CommitmentOutcome>> {
+        Ok(request(ctx)?
+            .load(OutcomeOfCommitment(self.0.id))
+            .await?
+            .map(CommitmentOutcome))
+    }
+
+    /// Period the target quantity is per, when a target is set.
+    async fn target_period(&self) -> Result<Option<PeriodKind>> {
+        match &self.0.target_period {
+            None => Ok(None),
+            Some(p) => Ok(Some(stored(domain::PeriodKind::parse(p))?.into())),
+        }
     }
 
     /// The pledge the commitment belongs to.

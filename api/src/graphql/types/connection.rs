@@ -7,9 +7,11 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 
 use crate::graphql::context::request;
 use crate::store::audit::{self, AuditFilter};
+use crate::store::follow_ups::{self, FollowUpFilter};
 use crate::store::pledges::{self, PledgeFilter};
 
 use super::audit_entry::AuditEntry;
+use super::follow_up::FollowUpReport;
 use super::pledge::Pledge;
 
 /// Default and largest page size of list fields.
@@ -34,6 +36,7 @@ pub struct PageInfo {
 pub enum Total {
     Pledges(PledgeFilter),
     Audit(AuditFilter),
+    FollowUps(FollowUpFilter),
 }
 
 impl Total {
@@ -42,6 +45,7 @@ impl Total {
         Ok(match self {
             Total::Pledges(filter) => pledges::count(&rc.db, &rc.scope, filter).await?,
             Total::Audit(filter) => audit::count(&rc.db, &rc.scope, filter).await?,
+            Total::FollowUps(filter) => follow_ups::count(&rc.db, &rc.scope, filter).await?,
         })
     }
 }
@@ -126,4 +130,10 @@ connection!(
     AuditEntryEdge,
     AuditEntry,
     "audit entry"
+);
+connection!(
+    FollowUpConnection,
+    FollowUpEdge,
+    FollowUpReport,
+    "follow-up report"
 );

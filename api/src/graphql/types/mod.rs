@@ -6,6 +6,7 @@ pub mod audit_entry;
 pub mod commitment;
 pub mod connection;
 pub mod focus_area;
+pub mod follow_up;
 pub mod municipality;
 pub mod node;
 pub mod place;

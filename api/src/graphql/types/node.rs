@@ -5,6 +5,7 @@ use async_graphql::{ID, Interface};
 
 use super::activity::Activity;
 use super::commitment::Commitment;
+use super::follow_up::FollowUpReport;
 use super::municipality::Municipality;
 use super::pledge::Pledge;
 use super::police_area::PoliceArea;
@@ -19,4 +20,5 @@ pub enum Node {
     Pledge(Pledge),
     Commitment(Commitment),
     Activity(Activity),
+    FollowUpReport(FollowUpReport),
 }

@@ -7,8 +7,8 @@ use crate::error::ApiError;
 use crate::graphql::context::request;
 use crate::graphql::enums::{BasisKind, Party, PledgeStatus};
 use crate::graphql::loaders::{
-    CommitmentsOfPledge, FocusAreasOfPledge, MunicipalityById, PledgeById, PoliceAreaById,
-    SignatoriesOfPledge,
+    CommitmentsOfPledge, FocusAreasOfPledge, FollowUpsOfPledge, MunicipalityById, PledgeById,
+    PoliceAreaById, SignatoriesOfPledge,
 };
 use crate::graphql::scalars::Date;
 use crate::ids::{self, NodeKind};
@@ -16,6 +16,7 @@ use crate::store::entities::{pledge, signatory};
 
 use super::commitment::Commitment;
 use super::focus_area::PledgeFocusArea;
+use super::follow_up::FollowUpReport;
 use super::municipality::Municipality;
 use super::police_area::PoliceArea;
 use super::{stored, strings};
@@ -186,6 +187,16 @@ impl Pledge {
             .await?
             .into_iter()
             .map(Signatory)
+            .collect())
+    }
+
+    /// Follow-up reports the caller may see, by period.
+    async fn follow_ups(&self, ctx: &Context<'_>) -> Result<Vec<FollowUpReport>> {
+        Ok(request(ctx)?
+            .load_list(FollowUpsOfPledge(self.0.id))
+            .await?
+            .into_iter()
+            .map(FollowUpReport::shown)
             .collect())
     }
 

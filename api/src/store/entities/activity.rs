@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An activity held: the evidence behind follow-ups.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "activities")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

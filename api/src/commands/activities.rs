@@ -1,0 +1,115 @@
+//! Recording activities: the evidence behind follow-ups.
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use super::audit::{self, Action, Entity};
+use super::{Actor, Write, require_edit};
+use crate::db::WriteGate;
+use crate::error::{ApiError, ApiResult};
+use crate::store::entities::{activity, place};
+use crate::store::{commitments, reference};
+
+/// `ActivityInput`, validated.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub municipality: domain::MunicipalityCode,
+    pub commitment_id: Option<Uuid>,
+    pub kind: domain::Method,
+    pub date: NaiveDate,
+    pub place: Option<String>,
+    pub description: String,
+    pub participants: Vec<String>,
+    pub source_url: Option<String>,
+}
+
+/// `recordActivity`.
+pub async fn record(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    actor: &Actor<'_>,
+    new: NewActivity,
+) -> ApiResult<activity::Model> {
+    actor.caller()?;
+    let write = Write::begin(db, gate).await?;
+    let txn = &write.txn;
+    let municipality = reference::municipality_by_code(txn, &new.municipality)
+        .await?
+        .ok_or_else(|| {
+            ApiError::bad_input(
+                "municipality",
+                format!("unknown municipality {}", new.municipality),
+            )
+        })?;
+    require_edit(actor, municipality.id)?;
+    if let Some(id) = new.commitment_id {
+        let commitment = commitments::lock(txn, actor.scope, id)
+            .await
+            .map_err(|_| ApiError::bad_input("commitmentId", "no such commitment"))?;
+        if commitment.municipality_id != municipality.id {
+            return Err(ApiError::bad_input(
+                "commitmentId",
+                "the commitment belongs to another municipality",
+            ));
+        }
+    }
+    let place_id = match &new.place {
+        None => None,
+        Some(name) => {
+            let existing = place::Entity::find()
+                .filter(place::Column::MunicipalityId.eq(municipality.id))
+                .filter(place::Column::Name.eq(name.as_str()))
+                .one(txn)
+                .await?;
+            Some(match existing {
+                Some(p) => p.id,
+                None => {
+                    place::ActiveModel {
+                        id: Set(Uuid::new_v4()),
+                        municipality_id: Set(municipality.id),
+                        name: Set(name.clone()),
+                        kind: Set(domain::PlaceKind::Other.as_str().to_owned()),
+                        latitude: Set(None),
+                        longitude: Set(None),
+                    }
+                    .insert(txn)
+                    .await?
+                    .id
+                }
+            })
+        }
+    };
+    let row = activity::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        municipality_id: Set(municipality.id),
+        commitment_id: Set(new.commitment_id),
+        kind: Set(new.kind.as_str().to_owned()),
+        date: Set(Some(new.date)),
+        place_id: Set(place_id),
+        description: Set(new.description),
+        participants: Set(serde_json::Value::from(new.participants)),
+        source_title: Set(None),
+        source_url: Set(new.source_url),
+        version: Set(1),
+        created_at: Set(actor.now),
+        updated_at: Set(actor.now),
+    }
+    .insert(txn)
+    .await?;
+    audit::record(
+        txn,
+        actor,
+        row.municipality_id,
+        Entity::Activity,
+        row.id,
+        Action::Create,
+        None,
+        Some(&row),
+    )
+    .await?;
+    write.commit().await?;
+    Ok(row)
+}

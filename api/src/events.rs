@@ -1,0 +1,129 @@
+//! Change events for subscriptions. With PostgreSQL they travel through
+//! LISTEN/NOTIFY, so a change made through one server process reaches the
+//! subscribers of every process on the same database; with SQLite (one
+//! process) they stay in-process. Events carry keys only: each subscriber
+//! loads the entity through its own scope, so an event never shows more
+//! than the subscriber may see.
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::store::entities::follow_up_report;
+
+/// The NOTIFY channel of this application.
+const CHANNEL: &str = "medborgarloften_events";
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    FollowUpPublished,
+    PledgeChanged,
+}
+
+/// One change: which entity, in which municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+}
+
+/// The event bus of one server process.
+#[derive(Debug, Clone)]
+pub struct Events {
+    local: broadcast::Sender<Event>,
+    via_postgres: bool,
+}
+
+impl Events {
+    /// Starts the bus; on PostgreSQL also the listener that feeds it.
+    pub async fn start(db: &DatabaseConnection) -> anyhow::Result<Self> {
+        let (local, _) = broadcast::channel(1024);
+        let via_postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+        if via_postgres {
+            let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(
+                db.get_postgres_connection_pool(),
+            )
+            .await?;
+            listener.listen(CHANNEL).await?;
+            let sender = local.clone();
+            tokio::spawn(async move {
+                // recv() reconnects by itself after a lost connection.
+                loop {
+                    match listener.recv().await {
+                        Ok(note) => match serde_json::from_str::<Event>(note.payload()) {
+                            Ok(event) => {
+                                let _ = sender.send(event);
+                            }
+                            Err(err) => tracing::warn!(%err, "ignoring a malformed event"),
+                        },
+                        Err(err) => {
+                            tracing::warn!(%err, "event listener failed; retrying");
+                            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        }
+                    }
+                }
+            });
+        }
+        Ok(Self {
+            local,
+            via_postgres,
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.local.subscribe()
+    }
+
+    /// Announces a committed change. Failing to announce never fails the
+    /// write that already committed; it is logged.
+    pub async fn emit(&self, db: &DatabaseConnection, event: Event) {
+        if !self.via_postgres {
+            let _ = self.local.send(event);
+            return;
+        }
+        let payload = match serde_json::to_string(&event) {
+            Ok(payload) => payload,
+            Err(err) => return tracing::error!(%err, "event not serialisable"),
+        };
+        let notify = Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), payload.into()],
+        );
+        if let Err(err) = db.execute_raw(notify).await {
+            tracing::error!(%err, "could not announce a change");
+        }
+    }
+
+    /// A pledge or one of its commitments changed.
+    pub async fn pledge_changed(&self, db: &DatabaseConnection, pledge: Uuid, municipality: Uuid) {
+        self.emit(
+            db,
+            Event {
+                kind: EventKind::PledgeChanged,
+                id: pledge,
+                municipality_id: municipality,
+            },
+        )
+        .await;
+    }
+
+    pub async fn follow_up_published(
+        &self,
+        db: &DatabaseConnection,
+        row: &follow_up_report::Model,
+    ) {
+        self.emit(
+            db,
+            Event {
+                kind: EventKind::FollowUpPublished,
+                id: row.id,
+                municipality_id: row.municipality_id,
+            },
+        )
+        .await;
+    }
+}

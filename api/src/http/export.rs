@@ -1,0 +1,275 @@
+//! `GET /export/follow-ups.csv` and `/export/follow-ups.ndjson`: one line
+//! per commitment progress entry the caller may see, with the same filters
+//! as `followUps` (`municipality`, `year`, `updatedSince`).
+//!
+//! Rows are streamed from the database through a small bounded channel:
+//! a slow client holds the database cursor back instead of the server
+//! buffering the export, so memory stays flat however large it is.
+
+use std::sync::atomic::Ordering;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use sea_orm::{FromQueryResult, StreamTrait};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use super::{AppState, authenticate, responses};
+use crate::error::ApiError;
+use crate::store::follow_ups::{self, ExportRow, FollowUpFilter};
+use crate::store::reference;
+
+/// Query-string filters, as `FollowUpFilter` spells them.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct ExportParams {
+    municipality: Option<String>,
+    year: Option<i32>,
+    updated_since: Option<String>,
+}
+
+/// The columns, in order (documented in the README).
+const COLUMNS: [&str; 20] = [
+    "report_id",
+    "pledge_id",
+    "municipality_code",
+    "municipality_name",
+    "pledge_year",
+    "pledge_title",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "report_status",
+    "commitment_id",
+    "commitment_position",
+    "commitment_text",
+    "progress_status",
+    "progress_percent",
+    "actual_quantity",
+    "target_quantity",
+    "target_unit",
+    "comment",
+    "updated_at",
+];
+
+/// Rows per chunk sent to the client.
+const ROWS_PER_CHUNK: usize = 64;
+
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Csv,
+    Ndjson,
+}
+
+pub(super) async fn csv(
+    state: State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    export(state, headers, params, Format::Csv).await
+}
+
+pub(super) async fn ndjson(
+    state: State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    export(state, headers, params, Format::Ndjson).await
+}
+
+async fn filter_from(state: &AppState, params: ExportParams) -> Result<FollowUpFilter, ApiError> {
+    let municipality_id = match params.municipality {
+        None => None,
+        Some(raw) => {
+            let code = domain::MunicipalityCode::parse(&raw)?;
+            let row = reference::municipality_by_code(&state.services.db, &code)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::bad_input(
+                        "municipality",
+                        format!("unknown municipality code {raw:?}"),
+                    )
+                })?;
+            Some(row.id)
+        }
+    };
+    let updated_since = params
+        .updated_since
+        .map(|raw| {
+            chrono::DateTime::parse_from_rfc3339(&raw)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|_| ApiError::bad_input("updatedSince", "expected an RFC 3339 timestamp"))
+        })
+        .transpose()?;
+    Ok(FollowUpFilter {
+        municipality_id,
+        year: params
+            .year
+            .map(domain::Year::parse)
+            .transpose()?
+            .map(|y| y.get()),
+        updated_since,
+        ..FollowUpFilter::default()
+    })
+}
+
+fn csv_line(fields: &[String]) -> Result<Vec<u8>, ApiError> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer.write_record(fields).map_err(ApiError::internal)?;
+    writer.into_inner().map_err(ApiError::internal)
+}
+
+fn csv_fields(row: &ExportRow) -> Vec<String> {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    vec![
+        row.report_id.to_string(),
+        row.pledge_id.to_string(),
+        row.municipality_code.clone(),
+        row.municipality_name.clone(),
+        row.pledge_year.to_string(),
+        row.pledge_title.clone(),
+        row.period_kind.clone(),
+        row.period_start.to_string(),
+        row.period_end.to_string(),
+        row.report_status.clone(),
+        row.commitment_id.to_string(),
+        row.commitment_position.to_string(),
+        row.commitment_text.clone(),
+        row.progress_status.clone(),
+        opt(row.progress_percent.map(|p| p.to_string())),
+        opt(row.actual_quantity.map(|q| q.to_string())),
+        opt(row.target_quantity.map(|q| q.to_string())),
+        opt(row.target_unit.clone()),
+        opt(row.comment.clone()),
+        row.updated_at.to_rfc3339(),
+    ]
+}
+
+fn encode(format: Format, row: &ExportRow) -> Result<Vec<u8>, ApiError> {
+    match format {
+        Format::Csv => csv_line(&csv_fields(row)),
+        Format::Ndjson => {
+            let mut line = serde_json::to_vec(row).map_err(ApiError::internal)?;
+            line.push(b'\n');
+            Ok(line)
+        }
+    }
+}
+
+async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+    format: Format,
+) -> Response {
+    let today = crate::calendar::today();
+    let scope = match authenticate::scope_for(&state, &headers, today).await {
+        Ok(scope) => scope,
+        Err(err @ ApiError::Unauthenticated(_)) => {
+            return responses::error(&headers, StatusCode::UNAUTHORIZED, &err);
+        }
+        Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
+    };
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(rejection) => {
+            let err = ApiError::BadUserInput {
+                field: None,
+                message: format!("bad query string: {}", rejection.body_text()),
+            };
+            return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
+        }
+    };
+    let filter = match filter_from(&state, params).await {
+        Ok(filter) => filter,
+        Err(err) => return responses::error(&headers, StatusCode::BAD_REQUEST, &err),
+    };
+
+    let db = state.services.db.clone();
+    let exported = state.services.exported_rows.clone();
+    let statement = follow_ups::export_statement(db.get_database_backend(), &scope, &filter);
+    let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        if let Format::Csv = format {
+            match csv_line(&COLUMNS.map(str::to_owned)) {
+                Ok(header) => {
+                    if sender.send(Ok(Bytes::from(header))).await.is_err() {
+                        return;
+                    }
+                }
+                Err(_) => return,
+            }
+        }
+        let mut rows = match db.stream_raw(statement).await {
+            Ok(rows) => rows,
+            Err(err) => {
+                ApiError::internal(err);
+                let _ = sender
+                    .send(Err(std::io::Error::other("export failed")))
+                    .await;
+                return;
+            }
+        };
+        let mut chunk = Vec::new();
+        let mut in_chunk = 0;
+        while let Some(next) = rows.next().await {
+            let line = next
+                .map_err(ApiError::from)
+                .and_then(|r| ExportRow::from_query_result(&r, "").map_err(ApiError::from))
+                .and_then(|row| encode(format, &row));
+            match line {
+                Ok(line) => chunk.extend_from_slice(&line),
+                Err(_) => {
+                    // The client sees a broken download, never half a file
+                    // that looks complete.
+                    let _ = sender
+                        .send(Err(std::io::Error::other("export failed")))
+                        .await;
+                    return;
+                }
+            }
+            exported.fetch_add(1, Ordering::Relaxed);
+            in_chunk += 1;
+            if in_chunk == ROWS_PER_CHUNK {
+                in_chunk = 0;
+                if sender
+                    .send(Ok(Bytes::from(std::mem::take(&mut chunk))))
+                    .await
+                    .is_err()
+                {
+                    return; // the client went away
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = sender.send(Ok(Bytes::from(chunk))).await;
+        }
+    });
+
+    let body = Body::from_stream(futures::stream::unfold(
+        receiver,
+        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
+    ));
+    let (content_type, extension) = match format {
+        Format::Csv => ("text/csv; charset=utf-8; header=present", "csv"),
+        Format::Ndjson => ("application/x-ndjson; charset=utf-8", "ndjson"),
+    };
+    let disposition = format!("attachment; filename=\"follow-ups.{extension}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
