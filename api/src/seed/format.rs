@@ -156,4 +156,6 @@ pub(crate) struct Activity {
     pub(crate) participants: Vec<String>,
     pub(crate) source_title: Option<String>,
     pub(crate) source_url: Option<String>,
+    /// The commitment the activity is evidence for: "<pledge key>:<position>".
+    pub(crate) commitment: Option<String>,
 }

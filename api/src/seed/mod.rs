@@ -49,6 +49,17 @@ fn derived_id(kind: &str, key: &str) -> Uuid {
     Uuid::new_v5(&SEED_NAMESPACE, format!("{kind}:{key}").as_bytes())
 }
 
+/// The key of the commitment named "<pledge key>:<position>".
+fn commitment_key(reference: &str) -> anyhow::Result<Uuid> {
+    let (pledge, position) = reference
+        .rsplit_once(':')
+        .with_context(|| format!("commitment {reference:?} is not \"<pledge key>:<position>\""))?;
+    let position: usize = position
+        .parse()
+        .with_context(|| format!("commitment {reference:?} has no position"))?;
+    Ok(derived_id("commitment", &format!("{pledge}:{position}")))
+}
+
 fn date(raw: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").with_context(|| format!("bad date {raw:?}"))
 }
@@ -349,7 +360,7 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
         activity::Entity::insert(activity::ActiveModel {
             id: Set(id),
             municipality_id: Set(municipality_id(&a.municipality)?),
-            commitment_id: Set(None),
+            commitment_id: Set(a.commitment.as_deref().map(commitment_key).transpose()?),
             kind: Set(kind.as_str().to_owned()),
             date: Set(opt_date(&a.date)?),
             place_id: Set(a

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -163,8 +163,13 @@ pub async fn progress_of_reports(
     report_ids: &[Uuid],
 ) -> ApiResult<Vec<commitment_progress::Model>> {
     Ok(commitment_progress::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            commitment_progress::Relation::Commitment.def(),
+        )
         .filter(commitment_progress::Column::ReportId.is_in(report_ids.iter().copied()))
         .filter(commitment_progress::Column::ReportId.in_subquery(visibility::follow_up_ids(scope)))
+        .order_by_asc(super::entities::commitment::Column::Position)
         .all(db)
         .await?)
 }

@@ -18,6 +18,14 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// Used to list a report's entries in commitment order.
+    #[sea_orm(
+        belongs_to = "super::commitment::Entity",
+        from = "Column::CommitmentId",
+        to = "super::commitment::Column::Id"
+    )]
+    Commitment,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
