@@ -1,17 +1,15 @@
 //! Recording activities: the evidence behind follow-ups.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
 use super::audit::{self, Action, Entity};
 use super::{Actor, Write, require_edit};
 use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
-use crate::store::entities::{activity, place};
-use crate::store::{commitments, reference};
+use crate::store::entities::activity;
+use crate::store::{commitments, places, reference};
 
 /// `ActivityInput`, validated.
 #[derive(Debug, Clone)]
@@ -58,29 +56,7 @@ pub async fn record(
     }
     let place_id = match &new.place {
         None => None,
-        Some(name) => {
-            let existing = place::Entity::find()
-                .filter(place::Column::MunicipalityId.eq(municipality.id))
-                .filter(place::Column::Name.eq(name.as_str()))
-                .one(txn)
-                .await?;
-            Some(match existing {
-                Some(p) => p.id,
-                None => {
-                    place::ActiveModel {
-                        id: Set(Uuid::new_v4()),
-                        municipality_id: Set(municipality.id),
-                        name: Set(name.clone()),
-                        kind: Set(domain::PlaceKind::Other.as_str().to_owned()),
-                        latitude: Set(None),
-                        longitude: Set(None),
-                    }
-                    .insert(txn)
-                    .await?
-                    .id
-                }
-            })
-        }
+        Some(name) => Some(places::find_or_create(txn, municipality.id, name).await?),
     };
     let row = activity::ActiveModel {
         id: Set(Uuid::new_v4()),

@@ -16,7 +16,7 @@ use super::{Actor, Write, expect_version, require_edit};
 use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::store::entities::{commitment, commitment_focus_area, commitment_place, place};
-use crate::store::{commitments, pledges, reference};
+use crate::store::{commitments, places, pledges, reference};
 
 /// `CommitmentInput`, validated.
 #[derive(Debug, Clone)]
@@ -120,28 +120,7 @@ async fn replace_links(
     names.sort();
     names.dedup();
     for name in names {
-        let existing = place::Entity::find()
-            .filter(place::Column::MunicipalityId.eq(municipality))
-            .filter(place::Column::Name.eq(&name))
-            .one(db)
-            .await?;
-        let place_id = match existing {
-            Some(p) => p.id,
-            None => {
-                let id = Uuid::new_v4();
-                place::Entity::insert(place::ActiveModel {
-                    id: Set(id),
-                    municipality_id: Set(municipality),
-                    name: Set(name),
-                    kind: Set(domain::PlaceKind::Other.as_str().to_owned()),
-                    latitude: Set(None),
-                    longitude: Set(None),
-                })
-                .exec_without_returning(db)
-                .await?;
-                id
-            }
-        };
+        let place_id = places::find_or_create(db, municipality, &name).await?;
         commitment_place::Entity::insert(commitment_place::ActiveModel {
             commitment_id: Set(commitment_id),
             place_id: Set(place_id),

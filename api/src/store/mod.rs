@@ -9,6 +9,7 @@ pub mod commitments;
 pub mod directory;
 pub mod entities;
 pub mod follow_ups;
+pub mod places;
 pub mod pledges;
 pub mod reference;
 mod visibility;
