@@ -442,7 +442,7 @@ pub async fn set_outcome(
     let txn = &write.txn;
     let commitment = crate::store::commitments::lock(txn, actor.scope, commitment_id).await?;
     let pledge = reportable_pledge(txn, actor, commitment.pledge_id).await?;
-    if actor.today < pledge.valid_to {
+    if actor.today <= pledge.valid_to {
         return Err(ApiError::InvalidState(format!(
             "outcomes are rated when the pledge has ended ({})",
             pledge.valid_to

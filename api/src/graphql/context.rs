@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use chrono::{NaiveDate, Utc};
+use chrono::{DurationRound, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 
 use std::hash::Hash;
@@ -82,7 +82,11 @@ impl RequestContext {
             scope: &self.scope,
             request_id: self.request_id.as_deref(),
             today: self.today,
-            now: Utc::now(),
+            // Microseconds: what PostgreSQL keeps, so both databases store
+            // and return the same timestamps.
+            now: Utc::now()
+                .duration_trunc(chrono::Duration::microseconds(1))
+                .unwrap_or_else(|_| Utc::now()),
             acting_role: None,
         }
     }

@@ -78,8 +78,10 @@ impl FollowUpReport {
         Ok(stored(domain::FollowUpStatus::parse(&self.row.status))?.into())
     }
 
-    /// True when the caller may no longer see this report (withdrawn, or
-    /// its pledge left the caller's view): a sync client drops its copy.
+    /// True when the caller may no longer see this report's content (for
+    /// the public: it was withdrawn, or its pledge was); a sync client
+    /// drops its copy. Staff of the municipality still see a withdrawn
+    /// report, with status WITHDRAWN.
     async fn removed(&self) -> bool {
         !self.shown
     }
