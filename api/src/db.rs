@@ -56,7 +56,7 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if url.starts_with("sqlite:") { 4 } else { 10 })
+        .max_connections(pool_size(url))
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     let mut db = Database::connect(options)
@@ -70,6 +70,16 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
         tracing::trace!(target: "api::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
     });
     Ok((db, counter))
+}
+
+fn pool_size(url: &str) -> u32 {
+    if url.starts_with("sqlite:") { 4 } else { 10 }
+}
+
+/// How many exports may stream at once: each holds a connection for as
+/// long as its client reads, so at least half the pool stays free.
+pub fn concurrent_exports(url: &str) -> usize {
+    (pool_size(url) / 2).max(1) as usize
 }
 
 /// Brings the schema up to date.

@@ -41,6 +41,8 @@ pub enum ApiError {
     Conflict { current_version: i32 },
     /// The query is deeper, costlier or wider than the configured limits.
     QueryTooComplex(String),
+    /// Too many requests of this kind right now; try again later.
+    RateLimited(String),
     /// A bug or an outage. The detail goes to the log, never to the client.
     Internal(String),
 }
@@ -69,6 +71,7 @@ impl ApiError {
             ApiError::InvalidState(_) => code::INVALID_STATE,
             ApiError::Conflict { .. } => code::CONFLICT,
             ApiError::QueryTooComplex(_) => code::QUERY_TOO_COMPLEX,
+            ApiError::RateLimited(_) => code::RATE_LIMITED,
             ApiError::Internal(_) => code::INTERNAL,
         }
     }
@@ -79,7 +82,8 @@ impl ApiError {
             ApiError::Unauthenticated(m)
             | ApiError::Forbidden(m)
             | ApiError::InvalidState(m)
-            | ApiError::QueryTooComplex(m) => m.clone(),
+            | ApiError::QueryTooComplex(m)
+            | ApiError::RateLimited(m) => m.clone(),
             ApiError::Conflict { current_version } => format!(
                 "the entity was changed by someone else; it is now at version {current_version}"
             ),

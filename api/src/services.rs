@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
 
 use crate::db::WriteGate;
 use crate::events::Events;
@@ -18,6 +19,10 @@ pub struct Services {
     pub events: Events,
     /// Reference codes and coverage in memory, for turning tokens into scopes.
     pub directory: Arc<Directory>,
+    /// Exports running at once are capped below the connection pool's size:
+    /// each holds a connection while its client reads, and slow readers
+    /// must not starve every other request.
+    pub exports: Arc<Semaphore>,
     /// Rows written by follow-up exports since start-up.
     pub exported_rows: Arc<AtomicU64>,
 }

@@ -53,6 +53,9 @@ impl Application {
             writes: WriteGate::for_url(&settings.database_url),
             events: Events::start(&db).await.context("starting the event bus")?,
             exported_rows: Default::default(),
+            exports: Arc::new(tokio::sync::Semaphore::new(db::concurrent_exports(
+                &settings.database_url,
+            ))),
             directory: Arc::new(
                 Directory::load(&db)
                     .await

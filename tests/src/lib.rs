@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Once};
 
 use api::auth::TokenVerifier;
@@ -39,6 +40,7 @@ pub struct TestApp {
     db: DatabaseConnection,
     statements: StatementCounter,
     verifier: Arc<TokenVerifier>,
+    exported_rows: Arc<AtomicU64>,
     shutdown: Option<oneshot::Sender<()>>,
     _database: TestDatabase,
 }
@@ -111,6 +113,7 @@ impl TestApp {
         let db = app.db();
         let statements = app.statement_counter();
         let verifier = app.verifier();
+        let exported_rows = app.exported_rows();
         let (tx, rx) = oneshot::channel();
         tokio::spawn(app.serve(async {
             let _ = rx.await;
@@ -122,6 +125,7 @@ impl TestApp {
             db,
             statements,
             verifier,
+            exported_rows,
             shutdown: Some(tx),
             _database: database,
         })
@@ -135,6 +139,11 @@ impl TestApp {
     /// SQL statements the server has sent so far.
     pub fn statements(&self) -> u64 {
         self.statements.get()
+    }
+
+    /// Rows the server has written into follow-up exports so far.
+    pub fn exported_rows(&self) -> u64 {
+        self.exported_rows.load(Ordering::Relaxed)
     }
 
     /// How many times the server has read its JWKS (0 without one).
@@ -234,6 +243,24 @@ pub fn error_codes(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A fresh PostgreSQL database of its own, dropped with this value, for
+/// tests that start server processes themselves (the `api` binary).
+#[derive(Debug)]
+pub struct PostgresDatabase(TestDatabase);
+
+impl PostgresDatabase {
+    /// `None` under the rule of `db_test!`'s PostgreSQL half: when
+    /// `TEST_DATABASE_URL` is unset, except under `CI=true`, where it panics.
+    pub async fn create() -> Option<Self> {
+        TestDatabase::postgres().await.map(Self)
+    }
+
+    /// The connection URL (`DATABASE_URL` for a server).
+    pub fn url(&self) -> &str {
+        &self.0.url
+    }
 }
 
 /// A database that exists for one test only.

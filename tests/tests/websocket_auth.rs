@@ -114,3 +114,36 @@ db_test!(
         assert_eq!(close_code(&answer), Some(4400));
     }
 );
+
+db_test!(a_websocket_ends_when_its_token_expires, |app| {
+    let short = api::auth::mint_hs256(
+        api::config::DEV_HS256_SECRET,
+        &api::auth::TokenRequest {
+            sub: "kort".into(),
+            roles: vec!["viewer".into()],
+            municipalities: vec!["0665".into()],
+            ttl_secs: 2,
+            ..Default::default()
+        },
+    )
+    .expect("sign");
+    let mut socket = connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {short}") } });
+    socket
+        .send(Message::Text(init.to_string().into()))
+        .await
+        .expect("send");
+    let ack = socket.next().await.expect("a message").expect("readable");
+    assert!(is_ack(&ack), "{ack:?}");
+    // The scope was the token's; after it expires the server hangs up.
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the connection outlived its token");
+});

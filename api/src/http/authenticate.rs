@@ -36,14 +36,28 @@ pub(crate) fn bearer_token(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// The scope of a bearer token (also used for websocket connections).
+/// The scope of a bearer token.
 pub(crate) async fn scope_for_token(
     state: &AppState,
     token: &str,
     today: NaiveDate,
 ) -> ApiResult<Scope> {
+    Ok(scope_and_expiry(state, token, today).await?.0)
+}
+
+/// The scope of a bearer token and when the token expires (seconds since
+/// the epoch); long-lived websocket connections end then.
+pub(crate) async fn scope_and_expiry(
+    state: &AppState,
+    token: &str,
+    today: NaiveDate,
+) -> ApiResult<(Scope, u64)> {
     let claims = state.verifier.verify(token).await?;
-    Ok(scope_from_claims(&state.services.directory, claims, today))
+    let expires = claims.exp;
+    Ok((
+        scope_from_claims(&state.services.directory, claims, today),
+        expires,
+    ))
 }
 
 /// Resolves the claims' codes to keys through the in-memory directory (no

@@ -55,6 +55,10 @@ const COLUMNS: [&str; 20] = [
     "updated_at",
 ];
 
+/// A client that reads nothing for this long loses its export (and its
+/// database connection goes back to the pool).
+const STALLED_CLIENT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Rows per chunk sent to the client.
 const ROWS_PER_CHUNK: usize = 64;
 
@@ -146,7 +150,10 @@ fn csv_fields(row: &ExportRow) -> Vec<String> {
         opt(row.target_quantity.map(|q| q.to_string())),
         opt(row.target_unit.clone()),
         opt(row.comment.clone()),
-        row.updated_at.to_rfc3339(),
+        // The same spelling as GraphQL and NDJSON (…Z), so a value can be
+        // passed back as `updatedSince` unencoded.
+        row.updated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
     ]
 }
 
@@ -190,11 +197,22 @@ async fn export(
         Err(err) => return responses::error(&headers, StatusCode::BAD_REQUEST, &err),
     };
 
+    let Ok(permit) = state.services.exports.clone().try_acquire_owned() else {
+        let err =
+            ApiError::RateLimited("too many exports are running; try again shortly".to_owned());
+        let mut response = responses::error(&headers, StatusCode::SERVICE_UNAVAILABLE, &err);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return response;
+    };
     let db = state.services.db.clone();
     let exported = state.services.exported_rows.clone();
     let statement = follow_ups::export_statement(db.get_database_backend(), &scope, &filter);
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
+        // Held until the export ends, however it ends.
+        let _permit = permit;
         if let Format::Csv = format {
             match csv_line(&COLUMNS.map(str::to_owned)) {
                 Ok(header) => {
@@ -237,12 +255,13 @@ async fn export(
             in_chunk += 1;
             if in_chunk == ROWS_PER_CHUNK {
                 in_chunk = 0;
-                if sender
-                    .send(Ok(Bytes::from(std::mem::take(&mut chunk))))
-                    .await
-                    .is_err()
-                {
-                    return; // the client went away
+                let sent = tokio::time::timeout(
+                    STALLED_CLIENT,
+                    sender.send(Ok(Bytes::from(std::mem::take(&mut chunk)))),
+                )
+                .await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    return; // the client went away or stopped reading
                 }
             }
         }

@@ -47,23 +47,25 @@ async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
         .await;
 }
 
-/// The scope a `connection_init` payload asks for: no authorization is
-/// anonymous; an authorization that does not verify is refused.
-async fn scope_from_init(state: &AppState, payload: &Value) -> Result<Scope, ()> {
+/// The scope a `connection_init` payload asks for, and when it ends: no
+/// authorization is anonymous (for good); an authorization that does not
+/// verify is refused.
+async fn scope_from_init(state: &AppState, payload: &Value) -> Result<(Scope, Option<u64>), ()> {
     let today = crate::calendar::today();
     let Some(auth) = payload
         .get("authorization")
         .or_else(|| payload.get("Authorization"))
     else {
-        return Ok(Scope::anonymous());
+        return Ok((Scope::anonymous(), None));
     };
     let token = auth
         .as_str()
         .and_then(authenticate::bearer_token)
         .ok_or(())?;
-    authenticate::scope_for_token(state, token, today)
+    let (scope, expires) = authenticate::scope_and_expiry(state, token, today)
         .await
-        .map_err(|_| ())
+        .map_err(|_| ())?;
+    Ok((scope, Some(expires)))
 }
 
 async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol) {
@@ -80,7 +82,7 @@ async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol
         return close(socket, BAD_REQUEST, "expected connection_init").await;
     };
     let payload = init.get("payload").cloned().unwrap_or(Value::Null);
-    let Ok(scope) = scope_from_init(&state, &payload).await else {
+    let Ok((scope, expires)) = scope_from_init(&state, &payload).await else {
         return close(socket, FORBIDDEN, "Forbidden").await;
     };
 
@@ -92,12 +94,21 @@ async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol
     let (sink, stream) = socket.split();
     // Hand async-graphql the connection_init it expects, then the rest.
     let stream = futures::stream::once(async move { Ok(first) }).chain(stream);
-    GraphQLWebSocket::new_with_pair(sink, stream, state.schema.clone(), protocol)
+    let session = GraphQLWebSocket::new_with_pair(sink, stream, state.schema.clone(), protocol)
         .on_connection_init(move |_| async move {
             let mut data = Data::default();
             data.insert(context);
             Ok(data)
         })
-        .serve()
-        .await;
+        .serve();
+    // The scope is the token's: when the token expires, so does the
+    // connection (the client reconnects with a fresh token).
+    let lifetime = expires
+        .map(|exp| std::time::Duration::from_secs(exp.saturating_sub(crate::auth::now_secs())));
+    match lifetime {
+        None => session.await,
+        Some(left) => {
+            let _ = tokio::time::timeout(left, session).await;
+        }
+    }
 }
