@@ -204,3 +204,100 @@ db_test!(statement_count_does_not_grow_with_page_size, |app| {
     // About one statement per selected nested field (19 today).
     assert!(one <= 24, "{one} statements for one nested page");
 });
+
+const FOLLOW_UPS: &str = r#"
+query ($first: Int!) {
+  followUps(first: $first) {
+    totalCount
+    nodes {
+      id status periodStart cumulative
+      pledge { title municipality { code } }
+      progress {
+        status progressPercent countedActivities
+        commitment { text focusAreas { code } latestProgress { status } }
+      }
+    }
+  }
+}"#;
+
+/// Adds `n` published one-day reports to Värnamo 2024 (the seeded pledge
+/// with four commitments), each with progress for every commitment.
+async fn add_synthetic_reports(app: &TestApp, n: usize) {
+    use api::store::entities::{commitment_progress, follow_up_report};
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let db = app.db();
+    let pledge = pledge::Entity::find()
+        .filter(pledge::Column::Year.eq(2024))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("Värnamo 2024 is seeded");
+    let commitments = commitment::Entity::find()
+        .filter(commitment::Column::PledgeId.eq(pledge.id))
+        .all(db)
+        .await
+        .expect("commitments");
+    let now = Utc::now();
+    for i in 0..n {
+        let day = pledge.valid_from + chrono::Duration::days(i as i64 + 1);
+        let id = Uuid::new_v4();
+        follow_up_report::Entity::insert(follow_up_report::ActiveModel {
+            id: Set(id),
+            pledge_id: Set(pledge.id),
+            municipality_id: Set(pledge.municipality_id),
+            year: Set(pledge.year),
+            period_kind: Set("AD_HOC".into()),
+            period_start: Set(day),
+            period_end: Set(day),
+            status: Set("PUBLISHED".into()),
+            summary: Set(Some(format!("Rapport {i}"))),
+            presented_to: Set(None),
+            source_url: Set(None),
+            published_at: Set(Some(now)),
+            withdrawn_reason: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now + chrono::Duration::microseconds(i as i64)),
+        })
+        .exec_without_returning(db)
+        .await
+        .expect("insert report");
+        for c in &commitments {
+            commitment_progress::Entity::insert(commitment_progress::ActiveModel {
+                report_id: Set(id),
+                commitment_id: Set(c.id),
+                status: Set("ONGOING".into()),
+                progress_percent: Set(Some(50)),
+                actual_quantity: Set(None),
+                comment: Set(None),
+            })
+            .exec_without_returning(db)
+            .await
+            .expect("insert progress");
+        }
+    }
+}
+
+db_test!(
+    follow_up_statement_count_does_not_grow_with_page_size,
+    |app| {
+        add_synthetic_reports(&app, 60).await;
+        let count = |first: i64| {
+            let app = &app;
+            async move {
+                let before = app.statements();
+                let data = app.data(FOLLOW_UPS, json!({ "first": first })).await;
+                let nodes = data["followUps"]["nodes"].as_array().expect("nodes").len();
+                (app.statements() - before, nodes)
+            }
+        };
+        let (one, one_nodes) = count(1).await;
+        let (fifty, fifty_nodes) = count(50).await;
+        assert_eq!((one_nodes, fifty_nodes), (1, 50));
+        assert_eq!(
+            one, fifty,
+            "a page of 50 reports must cost as many SQL statements as a page of 1"
+        );
+    }
+);

@@ -17,14 +17,17 @@ use uuid::Uuid;
 
 use super::context::RequestContext;
 use super::loaders::{
-    ActivitiesOfCommitment, CommitmentsOfPledge, CountyByCode, FocusAreaByCode,
-    FocusAreaCodesOfCommitment, FocusAreasOfPledge, MunicipalitiesOfPoliceArea, MunicipalityById,
-    PlaceById, PlacesOfCommitment, PledgeById, PledgesOfMunicipality, PoliceAreaById,
-    PoliceAreaOfMunicipality, SignatoriesOfPledge,
+    ActivitiesOfCommitment, CommitmentById, CommitmentsOfPledge, CountyByCode, FocusAreaByCode,
+    FocusAreaCodesOfCommitment, FocusAreasOfPledge, FollowUpsOfPledge, MunicipalitiesOfPoliceArea,
+    MunicipalityById, OutcomeOfCommitment, PlaceById, PlacesOfCommitment, PledgeById,
+    PledgesOfMunicipality, PoliceAreaById, PoliceAreaOfMunicipality, ProgressOfCommitment,
+    ProgressOfReport, SignatoriesOfPledge,
 };
 use super::types::strings;
 use crate::error::ApiResult;
-use crate::store::entities::{activity, commitment, municipality, pledge, police_area};
+use crate::store::entities::{
+    activity, commitment, follow_up_report, municipality, pledge, police_area,
+};
 
 /// The selection under `name`, following both `nodes` and `edges.node` of
 /// a connection.
@@ -97,6 +100,14 @@ pub(crate) fn pledges<'a, 'b: 'a>(
             let list: Vec<commitment::Model> = found.into_values().flatten().collect();
             commitments(rc, &sel, &list).await?;
         }
+        let sel = la.field("followUps");
+        if sel.exists() {
+            let found = rc
+                .load_many(ids.iter().copied().map(FollowUpsOfPledge).collect())
+                .await?;
+            let list: Vec<follow_up_report::Model> = found.into_values().flatten().collect();
+            follow_ups(rc, &sel, &list).await?;
+        }
         let sel = la.field("supersedes");
         if sel.exists() {
             let keys = dedup(rows.iter().filter_map(|r| r.supersedes_id));
@@ -105,6 +116,50 @@ pub(crate) fn pledges<'a, 'b: 'a>(
                 .await?;
             let list: Vec<pledge::Model> = found.into_values().collect();
             pledges(rc, &sel, &list).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Warms what `la` selects of `rows` (follow-up reports whose content the
+/// caller may see).
+pub(crate) fn follow_ups<'a, 'b: 'a>(
+    rc: &'a RequestContext,
+    la: &'a Lookahead<'b>,
+    rows: &'a [follow_up_report::Model],
+) -> BoxFuture<'a, ApiResult<()>> {
+    Box::pin(async move {
+        if rows.is_empty() || !la.exists() {
+            return Ok(());
+        }
+        let pledge_sel = la.field("pledge");
+        if pledge_sel.exists() || la.field("cumulative").exists() {
+            let keys = dedup(rows.iter().map(|r| r.pledge_id));
+            let found = rc
+                .load_many(keys.into_iter().map(PledgeById).collect())
+                .await?;
+            let list: Vec<pledge::Model> = found.into_values().collect();
+            pledges(rc, &pledge_sel, &list).await?;
+        }
+        let sel = la.field("progress");
+        if sel.exists() {
+            let found = rc
+                .load_many(rows.iter().map(|r| ProgressOfReport(r.id)).collect())
+                .await?;
+            let commitment_sel = sel.field("commitment");
+            if commitment_sel.exists() {
+                let keys = dedup(found.values().flatten().map(|p| p.commitment_id));
+                let found = rc
+                    .load_many(keys.into_iter().map(CommitmentById).collect())
+                    .await?;
+                let list: Vec<commitment::Model> = found.into_values().collect();
+                commitments(rc, &commitment_sel, &list).await?;
+            }
+            if sel.field("countedActivities").exists() {
+                let keys = dedup(found.values().flatten().map(|p| p.commitment_id));
+                rc.load_many(keys.into_iter().map(ActivitiesOfCommitment).collect())
+                    .await?;
+            }
         }
         Ok(())
     })
@@ -146,6 +201,16 @@ pub(crate) fn commitments<'a, 'b: 'a>(
             let list: Vec<activity::Model> = found.into_values().flatten().collect();
             activities(rc, &sel, &list).await?;
         }
+        for name in ["latestProgress", "progressHistory"] {
+            if la.field(name).exists() {
+                rc.load_many(ids.iter().copied().map(ProgressOfCommitment).collect())
+                    .await?;
+            }
+        }
+        if la.field("outcome").exists() {
+            rc.load_many(ids.iter().copied().map(OutcomeOfCommitment).collect())
+                .await?;
+        }
         let sel = la.field("pledge");
         if sel.exists() {
             let keys = dedup(rows.iter().map(|r| r.pledge_id));
@@ -178,11 +243,7 @@ pub(crate) fn activities<'a, 'b: 'a>(
         if sel.exists() {
             let keys = dedup(rows.iter().filter_map(|r| r.commitment_id));
             let found = rc
-                .load_many(
-                    keys.into_iter()
-                        .map(super::loaders::CommitmentById)
-                        .collect(),
-                )
+                .load_many(keys.into_iter().map(CommitmentById).collect())
                 .await?;
             let list: Vec<commitment::Model> = found.into_values().collect();
             commitments(rc, &sel, &list).await?;

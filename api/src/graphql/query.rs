@@ -399,6 +399,15 @@ impl Query {
             .transpose()?;
         let filter = filter.unwrap_or_default().resolve(rc).await?;
         let (rows, has_next) = follow_ups::page(&rc.db, &rc.scope, &filter, after, first).await?;
+        let shown: Vec<_> = rows
+            .iter()
+            .filter(|(_, shown)| *shown)
+            .map(|(row, _)| row.clone())
+            .collect();
+        let la = ctx.look_ahead();
+        for items in prefetch::connection_items(&la) {
+            prefetch::follow_ups(rc, &items, &shown).await?;
+        }
         let items = rows
             .into_iter()
             .map(|(row, shown)| {
