@@ -168,3 +168,40 @@ db_test!(every_response_carries_its_own_request_id, |app| {
     let ids: HashSet<String> = responses.iter().map(request_id).collect();
     assert_eq!(ids.len(), responses.len(), "request ids repeat: {ids:?}");
 });
+
+/// Posts `query` with the given Accept header; returns status and body.
+async fn post_query(app: &TestApp, accept: &str, query: &str) -> (u16, Value) {
+    let response = app
+        .client
+        .post(graphql_url(app))
+        .header(ACCEPT, accept)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("request reaches the server");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("json"))
+}
+
+db_test!(
+    request_errors_are_400_for_graphql_response_json_and_200_for_plain_json,
+    |app| {
+        for broken in ["{ focusAreas { code }", "{ noSuchField }"] {
+            let (status, body) =
+                post_query(&app, "application/graphql-response+json", broken).await;
+            assert_eq!(status, 400, "{broken}: {body}");
+            assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+            let (status, _) = post_query(&app, "application/json", broken).await;
+            assert_eq!(status, 200, "{broken} as plain JSON");
+        }
+        // A field error is not a request error: the operation ran.
+        let (status, body) = post_query(
+            &app,
+            "application/graphql-response+json",
+            r#"{ municipality(code: "9999") { name } }"#,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    }
+);

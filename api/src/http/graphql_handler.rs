@@ -137,5 +137,11 @@ async fn execute(
         BatchResponse::Single(one) => responses::classify_errors(one),
         BatchResponse::Batch(many) => many.iter_mut().for_each(responses::classify_errors),
     }
-    responses::graphql(&headers, &response)
+    let status = match &response {
+        BatchResponse::Single(one) => {
+            responses::status_for(&headers, responses::is_request_error(one))
+        }
+        BatchResponse::Batch(_) => StatusCode::OK,
+    };
+    responses::graphql(&headers, status, &response)
 }

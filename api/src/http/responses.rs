@@ -41,10 +41,34 @@ pub(super) fn classify_errors(response: &mut Response) {
     }
 }
 
-pub(super) fn graphql(headers: &HeaderMap, response: &impl serde::Serialize) -> HttpResponse {
+/// Whether a response is a request error: the operation never ran (no
+/// data, and no error belongs to a field path), e.g. a syntax error, an
+/// unknown field or a query over the limits.
+pub(super) fn is_request_error(response: &Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The HTTP status of a GraphQL response. With
+/// `application/graphql-response+json`, request errors are 400 (GraphQL
+/// over HTTP); plain JSON clients always get 200.
+pub(super) fn status_for(headers: &HeaderMap, request_error: bool) -> StatusCode {
+    if request_error && media_type(headers) == GRAPHQL_RESPONSE_JSON {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    }
+}
+
+pub(super) fn graphql(
+    headers: &HeaderMap,
+    status: StatusCode,
+    response: &impl serde::Serialize,
+) -> HttpResponse {
     match serde_json::to_vec(response) {
         Ok(body) => (
-            StatusCode::OK,
+            status,
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(media_type(headers)),
