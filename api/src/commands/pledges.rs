@@ -108,24 +108,32 @@ fn lifecycle(row: &pledge::Model) -> ApiResult<Lifecycle> {
     })
 }
 
-/// The police area `code`, which must cover `municipality` on `day`.
-async fn covering_area(
+/// The key of police area `code`; unknown is `BAD_USER_INPUT`.
+async fn police_area_key(
     db: &impl ConnectionTrait,
     code: &domain::PoliceAreaCode,
+) -> ApiResult<Uuid> {
+    Ok(reference::police_area_by_code(db, code)
+        .await?
+        .ok_or_else(|| ApiError::bad_input("policeArea", format!("unknown police area {code}")))?
+        .id)
+}
+
+/// Fails unless police area `area` covers `municipality` on `day`.
+async fn require_coverage(
+    db: &impl ConnectionTrait,
+    area: Uuid,
     municipality: Uuid,
     day: NaiveDate,
-) -> ApiResult<Uuid> {
-    let area = reference::police_area_by_code(db, code)
-        .await?
-        .ok_or_else(|| ApiError::bad_input("policeArea", format!("unknown police area {code}")))?;
-    let covering = reference::police_area_covering(db, municipality, day).await?;
-    if covering != Some(area.id) {
-        return Err(ApiError::bad_input(
+) -> ApiResult<()> {
+    if reference::police_area_covering(db, municipality, day).await? == Some(area) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_input(
             "policeArea",
-            format!("{code} does not cover the municipality on {day}"),
-        ));
+            format!("the police area does not cover the municipality on {day}"),
+        ))
     }
-    Ok(area.id)
 }
 
 async fn check_focus_codes(db: &impl ConnectionTrait, entries: &[FocusAreaEntry]) -> ApiResult<()> {
@@ -254,7 +262,8 @@ pub async fn create(
             )
         })?;
     require_edit(actor, municipality.id)?;
-    let area = covering_area(txn, &new.police_area, municipality.id, new.period.from()).await?;
+    let area = police_area_key(txn, &new.police_area).await?;
+    require_coverage(txn, area, municipality.id, new.period.from()).await?;
     check_focus_codes(txn, &new.focus_areas).await?;
     if let Some(earlier) = new.supersedes {
         check_supersedes(txn, actor, municipality.id, earlier, None).await?;
@@ -333,13 +342,12 @@ pub async fn update(
         changes.valid_from.unwrap_or(row.valid_from),
         changes.valid_to.unwrap_or(row.valid_to),
     )?;
-    let mut area = row.police_area_id;
-    if changes.police_area.is_some() || period.from() != row.valid_from {
-        let code = match &changes.police_area {
-            Some(code) => code.clone(),
-            None => reference::police_area_code_of(txn, row.police_area_id).await?,
-        };
-        area = covering_area(txn, &code, row.municipality_id, period.from()).await?;
+    let area = match &changes.police_area {
+        Some(code) => police_area_key(txn, code).await?,
+        None => row.police_area_id,
+    };
+    if area != row.police_area_id || period.from() != row.valid_from {
+        require_coverage(txn, area, row.municipality_id, period.from()).await?;
     }
     if let Some(entries) = &changes.focus_areas {
         check_focus_codes(txn, entries).await?;

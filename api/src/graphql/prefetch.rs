@@ -11,17 +11,20 @@
 
 use std::collections::BTreeSet;
 
+use std::hash::Hash;
+
 use async_graphql::Lookahead;
+use async_graphql::dataloader::Loader;
 use futures::future::BoxFuture;
 use uuid::Uuid;
 
 use super::context::RequestContext;
 use super::loaders::{
     ActivitiesOfCommitment, CommitmentById, CommitmentsOfPledge, CountyByCode, FocusAreaByCode,
-    FocusAreaCodesOfCommitment, FocusAreasOfPledge, FollowUpsOfPledge, MunicipalitiesOfPoliceArea,
-    MunicipalityById, OutcomeOfCommitment, PlaceById, PlacesOfCommitment, PledgeById,
-    PledgesOfMunicipality, PoliceAreaById, PoliceAreaOfMunicipality, ProgressOfCommitment,
-    ProgressOfReport, SignatoriesOfPledge,
+    FocusAreaCodesOfCommitment, FocusAreasOfPledge, FollowUpsOfPledge, LoadError, Loaders,
+    MunicipalitiesOfPoliceArea, MunicipalityById, OutcomeOfCommitment, PlaceById,
+    PlacesOfCommitment, PledgeById, PledgesOfMunicipality, PoliceAreaById,
+    PoliceAreaOfMunicipality, ProgressOfCommitment, ProgressOfReport, SignatoriesOfPledge,
 };
 use super::types::strings;
 use crate::error::ApiResult;
@@ -43,6 +46,29 @@ fn dedup<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
         .collect()
 }
 
+/// The values of `keys`, loaded in one batch.
+async fn values<K, V>(rc: &RequestContext, keys: impl Iterator<Item = K>) -> ApiResult<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Value = V, Error = LoadError>,
+{
+    Ok(rc.load_many(keys.collect()).await?.into_values().collect())
+}
+
+/// The lists of `keys`, loaded in one batch and joined.
+async fn flattened<K, V>(rc: &RequestContext, keys: impl Iterator<Item = K>) -> ApiResult<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Value = Vec<V>, Error = LoadError>,
+{
+    Ok(rc
+        .load_many(keys.collect())
+        .await?
+        .into_values()
+        .flatten()
+        .collect())
+}
+
 /// Warms what `la` selects of `rows` (pledges).
 pub(crate) fn pledges<'a, 'b: 'a>(
     rc: &'a RequestContext,
@@ -58,19 +84,15 @@ pub(crate) fn pledges<'a, 'b: 'a>(
         let sel = la.field("municipality");
         if sel.exists() {
             let keys = dedup(rows.iter().map(|r| r.municipality_id));
-            let found = rc
-                .load_many(keys.into_iter().map(MunicipalityById).collect())
-                .await?;
-            let list: Vec<municipality::Model> = found.into_values().collect();
+            let list: Vec<municipality::Model> =
+                values(rc, keys.into_iter().map(MunicipalityById)).await?;
             municipalities(rc, &sel, &list).await?;
         }
         let sel = la.field("policeArea");
         if sel.exists() {
             let keys = dedup(rows.iter().map(|r| r.police_area_id));
-            let found = rc
-                .load_many(keys.into_iter().map(PoliceAreaById).collect())
-                .await?;
-            let list: Vec<police_area::Model> = found.into_values().collect();
+            let list: Vec<police_area::Model> =
+                values(rc, keys.into_iter().map(PoliceAreaById)).await?;
             police_areas(rc, &sel, &list).await?;
         }
         let sel = la.field("focusAreas");
@@ -94,27 +116,20 @@ pub(crate) fn pledges<'a, 'b: 'a>(
         }
         let sel = la.field("commitments");
         if sel.exists() {
-            let found = rc
-                .load_many(ids.iter().copied().map(CommitmentsOfPledge).collect())
-                .await?;
-            let list: Vec<commitment::Model> = found.into_values().flatten().collect();
+            let list: Vec<commitment::Model> =
+                flattened(rc, ids.iter().copied().map(CommitmentsOfPledge)).await?;
             commitments(rc, &sel, &list).await?;
         }
         let sel = la.field("followUps");
         if sel.exists() {
-            let found = rc
-                .load_many(ids.iter().copied().map(FollowUpsOfPledge).collect())
-                .await?;
-            let list: Vec<follow_up_report::Model> = found.into_values().flatten().collect();
+            let list: Vec<follow_up_report::Model> =
+                flattened(rc, ids.iter().copied().map(FollowUpsOfPledge)).await?;
             follow_ups(rc, &sel, &list).await?;
         }
         let sel = la.field("supersedes");
         if sel.exists() {
             let keys = dedup(rows.iter().filter_map(|r| r.supersedes_id));
-            let found = rc
-                .load_many(keys.into_iter().map(PledgeById).collect())
-                .await?;
-            let list: Vec<pledge::Model> = found.into_values().collect();
+            let list: Vec<pledge::Model> = values(rc, keys.into_iter().map(PledgeById)).await?;
             pledges(rc, &sel, &list).await?;
         }
         Ok(())
@@ -135,10 +150,7 @@ pub(crate) fn follow_ups<'a, 'b: 'a>(
         let pledge_sel = la.field("pledge");
         if pledge_sel.exists() || la.field("cumulative").exists() {
             let keys = dedup(rows.iter().map(|r| r.pledge_id));
-            let found = rc
-                .load_many(keys.into_iter().map(PledgeById).collect())
-                .await?;
-            let list: Vec<pledge::Model> = found.into_values().collect();
+            let list: Vec<pledge::Model> = values(rc, keys.into_iter().map(PledgeById)).await?;
             pledges(rc, &pledge_sel, &list).await?;
         }
         let sel = la.field("progress");
@@ -149,10 +161,8 @@ pub(crate) fn follow_ups<'a, 'b: 'a>(
             let commitment_sel = sel.field("commitment");
             if commitment_sel.exists() {
                 let keys = dedup(found.values().flatten().map(|p| p.commitment_id));
-                let found = rc
-                    .load_many(keys.into_iter().map(CommitmentById).collect())
-                    .await?;
-                let list: Vec<commitment::Model> = found.into_values().collect();
+                let list: Vec<commitment::Model> =
+                    values(rc, keys.into_iter().map(CommitmentById)).await?;
                 commitments(rc, &commitment_sel, &list).await?;
             }
             if sel.field("countedActivities").exists() {
@@ -195,17 +205,13 @@ pub(crate) fn commitments<'a, 'b: 'a>(
         }
         let sel = la.field("activities");
         if sel.exists() {
-            let found = rc
-                .load_many(ids.iter().copied().map(ActivitiesOfCommitment).collect())
-                .await?;
-            let list: Vec<activity::Model> = found.into_values().flatten().collect();
+            let list: Vec<activity::Model> =
+                flattened(rc, ids.iter().copied().map(ActivitiesOfCommitment)).await?;
             activities(rc, &sel, &list).await?;
         }
-        for name in ["latestProgress", "progressHistory"] {
-            if la.field(name).exists() {
-                rc.load_many(ids.iter().copied().map(ProgressOfCommitment).collect())
-                    .await?;
-            }
+        if la.field("latestProgress").exists() || la.field("progressHistory").exists() {
+            rc.load_many(ids.iter().copied().map(ProgressOfCommitment).collect())
+                .await?;
         }
         if la.field("outcome").exists() {
             rc.load_many(ids.iter().copied().map(OutcomeOfCommitment).collect())
@@ -214,10 +220,7 @@ pub(crate) fn commitments<'a, 'b: 'a>(
         let sel = la.field("pledge");
         if sel.exists() {
             let keys = dedup(rows.iter().map(|r| r.pledge_id));
-            let found = rc
-                .load_many(keys.into_iter().map(PledgeById).collect())
-                .await?;
-            let list: Vec<pledge::Model> = found.into_values().collect();
+            let list: Vec<pledge::Model> = values(rc, keys.into_iter().map(PledgeById)).await?;
             pledges(rc, &sel, &list).await?;
         }
         Ok(())
@@ -242,10 +245,8 @@ pub(crate) fn activities<'a, 'b: 'a>(
         let sel = la.field("commitment");
         if sel.exists() {
             let keys = dedup(rows.iter().filter_map(|r| r.commitment_id));
-            let found = rc
-                .load_many(keys.into_iter().map(CommitmentById).collect())
-                .await?;
-            let list: Vec<commitment::Model> = found.into_values().collect();
+            let list: Vec<commitment::Model> =
+                values(rc, keys.into_iter().map(CommitmentById)).await?;
             commitments(rc, &sel, &list).await?;
         }
         Ok(())
@@ -270,18 +271,14 @@ pub(crate) fn municipalities<'a, 'b: 'a>(
         }
         let sel = la.field("policeArea");
         if sel.exists() {
-            let found = rc
-                .load_many(ids.iter().copied().map(PoliceAreaOfMunicipality).collect())
-                .await?;
-            let list: Vec<police_area::Model> = found.into_values().collect();
+            let list: Vec<police_area::Model> =
+                values(rc, ids.iter().copied().map(PoliceAreaOfMunicipality)).await?;
             police_areas(rc, &sel, &list).await?;
         }
         let sel = la.field("pledges");
         if sel.exists() {
-            let found = rc
-                .load_many(ids.iter().copied().map(PledgesOfMunicipality).collect())
-                .await?;
-            let list: Vec<pledge::Model> = found.into_values().flatten().collect();
+            let list: Vec<pledge::Model> =
+                flattened(rc, ids.iter().copied().map(PledgesOfMunicipality)).await?;
             pledges(rc, &sel, &list).await?;
         }
         Ok(())
@@ -301,10 +298,8 @@ pub(crate) fn police_areas<'a, 'b: 'a>(
         let sel = la.field("municipalities");
         if sel.exists() {
             let keys = dedup(rows.iter().map(|r| r.id));
-            let found = rc
-                .load_many(keys.into_iter().map(MunicipalitiesOfPoliceArea).collect())
-                .await?;
-            let list: Vec<municipality::Model> = found.into_values().flatten().collect();
+            let list: Vec<municipality::Model> =
+                flattened(rc, keys.into_iter().map(MunicipalitiesOfPoliceArea)).await?;
             municipalities(rc, &sel, &list).await?;
         }
         Ok(())

@@ -63,16 +63,7 @@ impl PledgeFilterInput {
             ..PledgeFilter::default()
         };
         if let Some(raw) = self.municipality {
-            let code = domain::MunicipalityCode::parse(&raw)?;
-            let row = reference::municipality_by_code(&rc.db, &code)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::bad_input(
-                        "municipality",
-                        format!("unknown municipality code {raw:?}"),
-                    )
-                })?;
-            filter.municipality_id = Some(row.id);
+            filter.municipality_id = Some(reference::municipality_key(&rc.db, &raw).await?);
         }
         if let Some(raw) = self.police_area {
             let code = domain::PoliceAreaCode::parse(&raw)?;
@@ -121,7 +112,7 @@ impl FollowUpFilterInput {
     pub(crate) async fn resolve(self, rc: &RequestContext) -> ApiResult<FollowUpFilter> {
         let municipality_id = match self.municipality {
             None => None,
-            Some(raw) => Some(municipality_key(rc, &raw).await?),
+            Some(raw) => Some(reference::municipality_key(&rc.db, &raw).await?),
         };
         let pledge_id = self
             .pledge
@@ -140,17 +131,6 @@ impl FollowUpFilterInput {
             updated_since: self.updated_since,
         })
     }
-}
-
-/// The key of municipality `raw`; unknown or malformed is BAD_USER_INPUT.
-pub(crate) async fn municipality_key(rc: &RequestContext, raw: &str) -> ApiResult<uuid::Uuid> {
-    let code = domain::MunicipalityCode::parse(raw)?;
-    let row = reference::municipality_by_code(&rc.db, &code)
-        .await?
-        .ok_or_else(|| {
-            ApiError::bad_input("municipality", format!("unknown municipality code {raw:?}"))
-        })?;
-    Ok(row.id)
 }
 
 /// Which audit entries to list. All given conditions must hold.
@@ -175,18 +155,7 @@ impl AuditFilterInput {
     async fn resolve(self, rc: &RequestContext) -> ApiResult<AuditFilter> {
         let municipality_id = match self.municipality {
             None => None,
-            Some(raw) => {
-                let code = domain::MunicipalityCode::parse(&raw)?;
-                let row = reference::municipality_by_code(&rc.db, &code)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::bad_input(
-                            "municipality",
-                            format!("unknown municipality code {raw:?}"),
-                        )
-                    })?;
-                Some(row.id)
-            }
+            Some(raw) => Some(reference::municipality_key(&rc.db, &raw).await?),
         };
         let entity_id = self
             .entity_id

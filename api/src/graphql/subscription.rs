@@ -9,11 +9,10 @@ use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use super::context::{RequestContext, request};
-use super::query::municipality_key;
 use super::types::follow_up::FollowUpReport;
 use super::types::pledge::Pledge;
 use crate::events::{Event, EventKind};
-use crate::store::{follow_ups, pledges};
+use crate::store::{follow_ups, pledges, reference};
 
 /// Live updates.
 #[derive(Debug, Default)]
@@ -54,7 +53,7 @@ impl Subscription {
     ) -> Result<impl Stream<Item = FollowUpReport> + use<>> {
         let rc = request(ctx)?.clone();
         let filter = match municipality {
-            Some(code) => Some(municipality_key(&rc, &code).await?),
+            Some(code) => Some(reference::municipality_key(&rc.db, &code).await?),
             None => None,
         };
         Ok(
@@ -79,7 +78,7 @@ impl Subscription {
     ) -> Result<impl Stream<Item = Pledge> + use<>> {
         let rc = request(ctx)?.clone();
         let filter = match municipality {
-            Some(code) => Some(municipality_key(&rc, &code).await?),
+            Some(code) => Some(reference::municipality_key(&rc.db, &code).await?),
             None => None,
         };
         Ok(

@@ -87,18 +87,7 @@ pub(super) async fn ndjson(
 async fn filter_from(state: &AppState, params: ExportParams) -> Result<FollowUpFilter, ApiError> {
     let municipality_id = match params.municipality {
         None => None,
-        Some(raw) => {
-            let code = domain::MunicipalityCode::parse(&raw)?;
-            let row = reference::municipality_by_code(&state.services.db, &code)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::bad_input(
-                        "municipality",
-                        format!("unknown municipality code {raw:?}"),
-                    )
-                })?;
-            Some(row.id)
-        }
+        Some(raw) => Some(reference::municipality_key(&state.services.db, &raw).await?),
     };
     let updated_since = params
         .updated_since

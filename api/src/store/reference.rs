@@ -29,6 +29,16 @@ pub async fn municipality_by_code(
         .await?)
 }
 
+/// The key of the municipality with code `raw`, for filters and inputs:
+/// a malformed or unknown code is the caller's mistake, `BAD_USER_INPUT`.
+pub async fn municipality_key(db: &impl ConnectionTrait, raw: &str) -> ApiResult<Uuid> {
+    let code = domain::MunicipalityCode::parse(raw)?;
+    let row = municipality_by_code(db, &code).await?.ok_or_else(|| {
+        ApiError::bad_input("municipality", format!("unknown municipality code {raw:?}"))
+    })?;
+    Ok(row.id)
+}
+
 pub async fn municipalities_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
@@ -170,19 +180,6 @@ pub async fn police_area_covering(
         .await?
         .get(&municipality)
         .copied())
-}
-
-/// The code of police area `id`.
-pub async fn police_area_code_of(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> ApiResult<domain::PoliceAreaCode> {
-    let area = police_area::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::internal("pledge refers to a missing police area"))?;
-    domain::PoliceAreaCode::parse(&area.code)
-        .map_err(|e| ApiError::internal(format!("stored police-area code: {e}")))
 }
 
 /// The first of `codes` that is not in the focus-area catalogue, if any.
