@@ -91,6 +91,15 @@ impl RequestContext {
         }
     }
 
+    /// The request as the author of a write, which needs a signed-in
+    /// caller: anonymous writes are `UNAUTHENTICATED` before any input is
+    /// looked at.
+    pub fn author(&self) -> ApiResult<Actor<'_>> {
+        let actor = self.actor();
+        actor.caller()?;
+        Ok(actor)
+    }
+
     /// Forgets everything the loader cached: after a write, what was read
     /// before it may be stale for the rest of this request.
     pub fn after_write(&self) {

@@ -30,8 +30,7 @@ impl Mutation {
     /// Creates a DRAFT pledge for a municipality you may edit.
     async fn create_pledge(&self, ctx: &Context<'_>, input: CreatePledgeInput) -> Result<Pledge> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let row = commands::pledges::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
         rc.after_write();
         rc.events
@@ -50,8 +49,7 @@ impl Mutation {
         input: UpdatePledgeInput,
     ) -> Result<Pledge> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
         let changes = input.parse()?;
         let row =
@@ -72,8 +70,7 @@ impl Mutation {
         input: CommitmentInput,
     ) -> Result<Commitment> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&pledge_id, NodeKind::Pledge, "pledgeId")?;
         let row =
             commands::commitments::add(&rc.db, &rc.writes, &actor, key, input.parse()?).await?;
@@ -93,8 +90,7 @@ impl Mutation {
         input: CommitmentInput,
     ) -> Result<Commitment> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
         let fields = input.parse()?;
         let row = commands::commitments::update(
@@ -121,8 +117,7 @@ impl Mutation {
         expected_version: i32,
     ) -> Result<ID> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
         let row = commands::commitments::remove(&rc.db, &rc.writes, &actor, key, expected_version)
             .await?;
@@ -144,8 +139,7 @@ impl Mutation {
         side: Option<Party>,
     ) -> Result<Pledge> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
         let side = match side.map(domain::Party::from) {
             None => None,
@@ -168,8 +162,7 @@ impl Mutation {
     /// Publishes a SIGNED pledge: from now on the public sees it.
     async fn publish_pledge(&self, ctx: &Context<'_>, id: ID) -> Result<Pledge> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
         let row = commands::pledges::transition(
             &rc.db,
@@ -190,8 +183,7 @@ impl Mutation {
     /// Withdraws a pledge, keeping it for the record with the reason.
     async fn withdraw_pledge(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Pledge> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
         let reason = BoundedText::parse("reason", &reason, 2000)
             .map_err(ApiError::from)?
@@ -219,8 +211,7 @@ impl Mutation {
         input: FollowUpReportInput,
     ) -> Result<FollowUpReport> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let row = commands::follow_ups::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
         rc.after_write();
         Ok(FollowUpReport::shown(row))
@@ -235,8 +226,7 @@ impl Mutation {
         input: FollowUpReportInput,
     ) -> Result<FollowUpReport> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
         let fields = input.parse()?;
         let row =
@@ -250,8 +240,7 @@ impl Mutation {
     /// must have its progress entry.
     async fn publish_follow_up_report(&self, ctx: &Context<'_>, id: ID) -> Result<FollowUpReport> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
         let row = commands::follow_ups::publish(&rc.db, &rc.writes, &actor, key).await?;
         rc.after_write();
@@ -267,8 +256,7 @@ impl Mutation {
         reason: String,
     ) -> Result<FollowUpReport> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
         let reason = BoundedText::parse("reason", &reason, 2000)
             .map_err(ApiError::from)?
@@ -281,8 +269,7 @@ impl Mutation {
     /// Records an activity held (the evidence behind follow-ups).
     async fn record_activity(&self, ctx: &Context<'_>, input: ActivityInput) -> Result<Activity> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let row = commands::activities::record(&rc.db, &rc.writes, &actor, input.parse()?).await?;
         rc.after_write();
         Ok(Activity(row))
@@ -297,8 +284,7 @@ impl Mutation {
         comment: Option<String>,
     ) -> Result<Commitment> {
         let rc = request(ctx)?;
-        let actor = rc.actor();
-        actor.caller()?;
+        let actor = rc.author()?;
         let key = ids::decode(&commitment_id, NodeKind::Commitment, "commitmentId")?;
         let comment = comment
             .map(|c| BoundedText::parse("comment", &c, 2000).map(BoundedText::into_string))
