@@ -348,7 +348,7 @@ impl Drop for TestDatabase {
 }
 
 /// `postgres://u@h:p/old?x` -> `postgres://u@h:p/new?x`.
-fn replace_database(url: &str, name: &str) -> String {
+pub fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
@@ -364,25 +364,4 @@ fn replace_database(url: &str, name: &str) -> String {
         out.push_str(q);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::replace_database;
-
-    #[test]
-    fn replaces_only_the_database_name() {
-        assert_eq!(
-            replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-            "postgres://postgres@127.0.0.1:5432/t1"
-        );
-        assert_eq!(
-            replace_database("postgres://u:p@h/db?sslmode=disable", "t2"),
-            "postgres://u:p@h/t2?sslmode=disable"
-        );
-        assert_eq!(
-            replace_database("postgres://h:1", "t3"),
-            "postgres://h:1/t3"
-        );
-    }
 }

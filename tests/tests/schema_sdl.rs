@@ -1,7 +1,7 @@
 //! `schema.graphql` at the repository root is the published contract. It is
 //! generated from the code; this test fails when the two differ.
 //!
-//! To regenerate: `UPDATE_SCHEMA=1 cargo test -p api --test schema_sdl`
+//! To regenerate: `UPDATE_SCHEMA=1 cargo test -p tests --test main schema_sdl`
 
 use std::path::PathBuf;
 
@@ -22,7 +22,7 @@ fn checked_in_schema_matches_the_code() {
     let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         checked_in == generated,
-        "schema.graphql is stale. Regenerate it with:\n    UPDATE_SCHEMA=1 cargo test -p api --test schema_sdl\nand commit the result."
+        "schema.graphql is stale. Regenerate it with:\n    UPDATE_SCHEMA=1 cargo test -p tests --test main schema_sdl\nand commit the result."
     );
 }
 

@@ -1,0 +1,30 @@
+//! The black-box tests, one test binary with a module per behaviour: each
+//! extra integration-test binary would link the whole dependency tree
+//! again. Every database test starts the real server on port 0 against a
+//! fresh database (see `tests/src/lib.rs`); the tests that run the `api`
+//! executable itself live in `api/tests/cli/`, because Cargo hands a
+//! package's binaries (`CARGO_BIN_EXE_api`) only to that package's tests.
+
+mod authorization_matrix;
+mod bad_input;
+mod concurrent_writers;
+mod dev_tokens_and_me;
+mod drafts_are_invisible_to_the_public;
+mod editing_workflow;
+mod follow_up_cycle;
+mod follow_up_export;
+mod follow_up_sync;
+mod harness;
+mod http_contract;
+mod jwt_attacks;
+mod pagination_and_filters;
+mod police_cosigning;
+mod production_mode;
+mod query_limits;
+mod reference_data;
+mod schema_sdl;
+mod seeded_pledges;
+mod statement_count;
+mod subscriptions;
+mod two_people_sign;
+mod websocket_auth;
