@@ -29,6 +29,8 @@ pub struct Settings {
     pub introspection: bool,
     pub auth: AuthSettings,
     pub limits: QueryLimits,
+    /// Size bound of the public response cache, in bytes.
+    pub response_cache_bytes: u64,
 }
 
 /// How bearer tokens are verified.
@@ -131,6 +133,8 @@ impl Settings {
         // In production the schema explorer is off unless asked for.
         let graphiql = flag(&lookup, "APP_GRAPHIQL")?.unwrap_or(development);
         let introspection = flag(&lookup, "APP_INTROSPECTION")?.unwrap_or(development);
+        let response_cache_bytes =
+            number(&lookup, "APP_RESPONSE_CACHE_MB")?.unwrap_or(64) as u64 * 1024 * 1024;
         Ok(Self {
             database_url,
             addr,
@@ -139,6 +143,7 @@ impl Settings {
             introspection,
             auth,
             limits,
+            response_cache_bytes,
         })
     }
 }

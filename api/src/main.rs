@@ -1,11 +1,15 @@
 //! `api`: serve (default), migrate or seed.
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use api::auth::{TokenRequest, mint_hs256};
 use api::config::{AppEnv, Settings};
+use api::seed::synthetic::{self, DEFAULT_SEED, SyntheticSpec};
 use api::startup::{Application, shutdown_signal};
 use api::{db, seed, telemetry};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 /// The open backend for Swedish citizen pledges (medborgarlöften).
 #[derive(Debug, Parser)]
@@ -22,11 +26,33 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
-    /// Load the source documents' data (idempotent), then exit.
-    Seed,
+    /// Load the source documents' data (idempotent), then exit. With
+    /// --synthetic, a deterministic synthetic data set instead.
+    Seed(SeedArgs),
     /// Print a development token signed with the configured HS256 secret.
     /// Refused under APP_ENV=production.
     Token(TokenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SeedArgs {
+    /// Load synthetic pledges for benchmarks and dashboards (every text
+    /// says it is synthetic) instead of the source documents. Idempotent:
+    /// a municipality and year that has a pledge is skipped.
+    #[arg(long)]
+    synthetic: bool,
+    /// How many municipalities (1–290): the first ones of the official list.
+    #[arg(long, requires = "synthetic", required_if_eq("synthetic", "true"))]
+    municipalities: Option<usize>,
+    /// How many calendar years of pledges, ending with --last-year.
+    #[arg(long, requires = "synthetic", required_if_eq("synthetic", "true"))]
+    years: Option<u16>,
+    /// Seed of every generated value: the same arguments give the same data.
+    #[arg(long, requires = "synthetic", default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// The last pledge year [default: last year in Sweden].
+    #[arg(long, requires = "synthetic")]
+    last_year: Option<i32>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,7 +100,29 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&conn).await?;
             tracing::info!("database is up to date");
         }
-        Command::Seed => {
+        Command::Seed(args) if args.synthetic => {
+            let (conn, _) = db::connect(&settings.database_url).await?;
+            db::migrate(&conn).await?;
+            let mut spec = SyntheticSpec::new(
+                args.municipalities.unwrap_or_default(),
+                args.years.unwrap_or_default(),
+                args.seed,
+            );
+            if let Some(year) = args.last_year {
+                spec.last_year = year;
+            }
+            let bar = progress_bar();
+            let report = synthetic::load(&conn, &spec, &|p| {
+                bar.set_length(p.municipalities_total as u64);
+                bar.set_position(p.municipalities_done as u64);
+                bar.set_message(format!("{} pledges", p.pledges));
+            })
+            .await;
+            bar.finish_and_clear();
+            // stdout: the one line a benchmark parses.
+            println!("{}", report?);
+        }
+        Command::Seed(_) => {
             let (conn, _) = db::connect(&settings.database_url).await?;
             db::migrate(&conn).await?;
             let report = seed::load(&conn).await?;
@@ -87,6 +135,21 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(args) => println!("{}", dev_token(&settings, args)?),
     }
     Ok(())
+}
+
+/// A progress bar on stderr when a person watches it; hidden otherwise,
+/// so logs and pipes stay clean.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} municipalities, {msg} [{elapsed}]")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn dev_token(settings: &Settings, args: TokenArgs) -> anyhow::Result<String> {

@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 
 use crate::db::WriteGate;
 use crate::events::Events;
+use crate::http::response_cache::ResponseCache;
 use crate::store::directory::Directory;
 
 /// Handles shared by all requests of one server process.
@@ -23,6 +24,8 @@ pub struct Services {
     /// each holds a connection while its client reads, and slow readers
     /// must not starve every other request.
     pub exports: Arc<Semaphore>,
+    /// Finished answers to anonymous queries (see `http::response_cache`).
+    pub responses: Arc<ResponseCache>,
     /// Rows written by follow-up exports since start-up.
     pub exported_rows: Arc<AtomicU64>,
 }

@@ -14,6 +14,7 @@ use crate::config::{AuthSettings, Settings};
 use crate::db::{self, StatementCounter, WriteGate};
 use crate::events::Events;
 use crate::graphql;
+use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
 use crate::seed;
 use crate::services::Services;
@@ -29,6 +30,7 @@ pub struct Application {
     statements: StatementCounter,
     verifier: Arc<TokenVerifier>,
     exported_rows: Arc<std::sync::atomic::AtomicU64>,
+    responses: Arc<ResponseCache>,
 }
 
 impl Application {
@@ -53,6 +55,7 @@ impl Application {
             writes: WriteGate::for_url(&settings.database_url),
             events: Events::start(&db).await.context("starting the event bus")?,
             exported_rows: Default::default(),
+            responses: Arc::new(ResponseCache::new(settings.response_cache_bytes)),
             exports: Arc::new(tokio::sync::Semaphore::new(db::concurrent_exports(
                 &settings.database_url,
             ))),
@@ -64,6 +67,7 @@ impl Application {
         };
         spawn_directory_refresh(db.clone(), services.directory.clone());
         let exported_rows = services.exported_rows.clone();
+        let responses = services.responses.clone();
         let state = AppState {
             schema: graphql::build(settings.limits),
             services,
@@ -77,6 +81,7 @@ impl Application {
             statements,
             verifier,
             exported_rows,
+            responses,
         })
     }
 
@@ -100,6 +105,11 @@ impl Application {
         self.exported_rows.clone()
     }
 
+    /// The public response cache (tests check what enters it).
+    pub fn response_cache(&self) -> Arc<ResponseCache> {
+        self.responses.clone()
+    }
+
     /// The database handle (tests use it to arrange data).
     pub fn db(&self) -> DatabaseConnection {
         self.db.clone()
@@ -116,15 +126,24 @@ impl Application {
     }
 }
 
-/// Re-reads the reference directory every minute, so municipalities or
-/// coverage added by another process reach this one's token checks.
+/// Checks the reference version every minute and re-reads the reference
+/// data when another process changed it, so municipalities or coverage it
+/// added reach this one's token checks. (Public answers do not wait for
+/// this: they compare the version on every read, see `response_cache`.)
 fn spawn_directory_refresh(db: DatabaseConnection, directory: Arc<Directory>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         every.tick().await;
         loop {
             every.tick().await;
-            if directory.refresh(&db).await.is_err() {
+            let refreshed = match crate::store::data_version::current(&db).await {
+                Ok(versions) => directory
+                    .at_least(&db, versions.reference)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e),
+            };
+            if refreshed.is_err() {
                 tracing::warn!("could not refresh the reference directory; keeping the old one");
             }
         }

@@ -249,3 +249,12 @@ pub(crate) enum SyncClock {
     Id,
     LastAt,
 }
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum DataVersion {
+    #[sea_orm(iden = "data_version")]
+    Table,
+    Id,
+    Data,
+    Reference,
+}

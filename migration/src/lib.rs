@@ -12,6 +12,7 @@ mod m20261123_000003_create_commitment_tables;
 mod m20261123_000004_create_activity_tables;
 mod m20261123_000005_create_audit_entries;
 mod m20261123_000006_create_follow_up_tables;
+mod m20261201_000007_create_data_version;
 mod support;
 
 /// Runs every migration of this crate.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_activity_tables::Migration),
             Box::new(m20261123_000005_create_audit_entries::Migration),
             Box::new(m20261123_000006_create_follow_up_tables::Migration),
+            Box::new(m20261201_000007_create_data_version::Migration),
         ]
     }
 }

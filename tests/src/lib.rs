@@ -21,8 +21,11 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+mod server_process;
+
 pub use sea_orm;
 pub use serde_json;
+pub use server_process::ServerProcess;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +44,7 @@ pub struct TestApp {
     statements: StatementCounter,
     verifier: Arc<TokenVerifier>,
     exported_rows: Arc<AtomicU64>,
+    responses: Arc<api::http::response_cache::ResponseCache>,
     shutdown: Option<oneshot::Sender<()>>,
     _database: TestDatabase,
 }
@@ -114,6 +118,7 @@ impl TestApp {
         let statements = app.statement_counter();
         let verifier = app.verifier();
         let exported_rows = app.exported_rows();
+        let responses = app.response_cache();
         let (tx, rx) = oneshot::channel();
         tokio::spawn(app.serve(async {
             let _ = rx.await;
@@ -126,6 +131,7 @@ impl TestApp {
             statements,
             verifier,
             exported_rows,
+            responses,
             shutdown: Some(tx),
             _database: database,
         })
@@ -142,6 +148,11 @@ impl TestApp {
     }
 
     /// Rows the server has written into follow-up exports so far.
+    /// How many answers the public response cache holds.
+    pub fn cached_answers(&self) -> usize {
+        self.responses.len()
+    }
+
     pub fn exported_rows(&self) -> u64 {
         self.exported_rows.load(Ordering::Relaxed)
     }

@@ -153,7 +153,7 @@ pub async fn add(
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let pledge = pledges::lock(txn, actor.scope, pledge_id).await?;
+    let pledge = pledges::lock_for_edit(txn, actor.scope, pledge_id).await?;
     require_edit(actor, pledge.municipality_id)?;
     require_editable(&pledge)?;
     let last: Option<i32> = commitment::Entity::find()
@@ -207,8 +207,8 @@ pub async fn update(
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let row = commitments::lock(txn, actor.scope, id).await?;
-    let pledge = pledges::lock(txn, actor.scope, row.pledge_id).await?;
+    let row = commitments::lock_for_edit(txn, actor.scope, id).await?;
+    let pledge = pledges::lock_for_edit(txn, actor.scope, row.pledge_id).await?;
     require_edit(actor, row.municipality_id)?;
     expect_version(row.version, expected_version)?;
     require_editable(&pledge)?;
@@ -248,8 +248,8 @@ pub async fn remove(
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let row = commitments::lock(txn, actor.scope, id).await?;
-    let pledge = pledges::lock(txn, actor.scope, row.pledge_id).await?;
+    let row = commitments::lock_for_edit(txn, actor.scope, id).await?;
+    let pledge = pledges::lock_for_edit(txn, actor.scope, row.pledge_id).await?;
     require_edit(actor, row.municipality_id)?;
     expect_version(row.version, expected_version)?;
     require_editable(&pledge)?;

@@ -171,7 +171,7 @@ async fn reportable_pledge(
     actor: &Actor<'_>,
     pledge_id: Uuid,
 ) -> ApiResult<pledge::Model> {
-    let pledge = pledges::lock(db, actor.scope, pledge_id).await?;
+    let pledge = pledges::lock_for_edit(db, actor.scope, pledge_id).await?;
     require_edit(actor, pledge.municipality_id)?;
     match PledgeStatus::parse(&pledge.status) {
         Ok(PledgeStatus::Signed | PledgeStatus::Published) => Ok(pledge),
@@ -251,7 +251,7 @@ pub async fn update(
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let row = follow_ups::lock(txn, actor.scope, id).await?;
+    let row = follow_ups::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
     expect_version(row.version, expected_version)?;
     if fields.pledge_id != row.pledge_id {
@@ -310,7 +310,7 @@ pub async fn publish(
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let row = follow_ups::lock(txn, actor.scope, id).await?;
+    let row = follow_ups::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
     if status(&row)? != FollowUpStatus::Draft {
         return Err(ApiError::InvalidState(format!(
@@ -373,7 +373,7 @@ pub async fn withdraw(
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let row = follow_ups::lock(txn, actor.scope, id).await?;
+    let row = follow_ups::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
     if status(&row)? == FollowUpStatus::Withdrawn {
         return Err(ApiError::InvalidState(
@@ -440,7 +440,8 @@ pub async fn set_outcome(
     let caller = actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let commitment = crate::store::commitments::lock(txn, actor.scope, commitment_id).await?;
+    let commitment =
+        crate::store::commitments::lock_for_edit(txn, actor.scope, commitment_id).await?;
     let pledge = reportable_pledge(txn, actor, commitment.pledge_id).await?;
     if actor.today <= pledge.valid_to {
         return Err(ApiError::InvalidState(format!(

@@ -1,10 +1,12 @@
 //! Writes: the editing workflow. Each command is one transaction that
-//! 1. loads its row through the caller's scope and locks it (a row outside
-//!    the scope is `NOT_FOUND`),
+//! 1. loads its row through the caller's scope and locks it, with the
+//!    caller's edit right in the locking statement (a row outside the
+//!    scope is `NOT_FOUND`, one it sees but may not change `FORBIDDEN`),
 //! 2. checks the caller's rights (`FORBIDDEN`), the expected version
 //!    (`CONFLICT`) and the lifecycle (`INVALID_STATE`),
 //! 3. applies the change, bumps `version` and `updated_at`,
 //! 4. appends one audit entry,
+//! 5. bumps the data version (what cached answers are checked against),
 //!
 //! and commits — or changes nothing at all.
 
@@ -22,6 +24,7 @@ use tokio::sync::OwnedMutexGuard;
 use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::scope::{Caller, Scope};
+use crate::store::data_version::{self, Changed};
 
 /// Everything a command needs about the request making it.
 #[derive(Debug, Clone, Copy)]
@@ -72,7 +75,11 @@ impl Write {
         })
     }
 
+    /// Bumps the data version and commits: every cached answer computed
+    /// before this moment is stale from the commit on (see
+    /// `store::data_version`).
     pub(crate) async fn commit(self) -> ApiResult<()> {
+        data_version::bump(&self.txn, Changed::Data).await?;
         self.txn.commit().await?;
         Ok(())
     }

@@ -332,7 +332,7 @@ pub async fn update(
     actor.caller()?;
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let row = pledges::lock(txn, actor.scope, id).await?;
+    let row = pledges::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
     expect_version(row.version, expected_version)?;
     let state = lifecycle(&row)?.apply(Transition::EditText)?;
@@ -558,7 +558,7 @@ pub async fn transition(
     };
     let write = Write::begin(db, gate).await?;
     let txn = &write.txn;
-    let row = pledges::lock(txn, actor.scope, id).await?;
+    let row = pledges::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
     let state = lifecycle(&row)?.apply(transition)?;
     let before = snapshot(txn, &row).await?;

@@ -1,33 +1,34 @@
-//! What every resolver gets for its request: the caller's scope, the
-//! database, and the request's own DataLoader. The loader is made per
-//! request because its cache holds rows the caller was allowed to see; a
-//! schema-wide loader would hand them to the next caller.
+//! What every resolver gets for its request: the caller's scope, a
+//! `Reader` for scoped reads, and the reference snapshot. Nothing here
+//! outlives the request: whatever a resolver loads lives in the batches
+//! of the objects it returns (see `batch`), not in a cache of the context.
 
 use std::sync::Arc;
 
 use async_graphql::Context;
-use async_graphql::dataloader::{DataLoader, HashMapCache};
 use chrono::{DurationRound, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 
-use std::hash::Hash;
-
-use async_graphql::dataloader::Loader;
-
-use super::loaders::{self, LoadError, Loaders};
 use crate::commands::Actor;
 use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Events;
 use crate::scope::Scope;
 use crate::services::Services;
+use crate::store::Reader;
+use crate::store::directory::{Directory, Reference};
 
 /// Per-request data, put into the GraphQL request by the HTTP handler.
 #[derive(Clone)]
 pub struct RequestContext {
-    pub db: DatabaseConnection,
     pub scope: Arc<Scope>,
-    pub loader: Arc<DataLoader<Loaders, HashMapCache>>,
+    /// Every read of tenant data goes through this, with `scope`.
+    pub reader: Reader,
+    /// Reference data, one snapshot for the whole request.
+    pub reference: Arc<Reference>,
+    directory: Arc<Directory>,
+    /// The connection for commands (writes); reads use `reader`.
+    pub(crate) db: DatabaseConnection,
     /// "Today" for this request, so a request spanning midnight stays consistent.
     pub today: NaiveDate,
     /// The request id (x-request-id), for the audit log.
@@ -54,26 +55,49 @@ impl RequestContext {
         today: NaiveDate,
         request_id: Option<String>,
     ) -> Self {
-        let db = services.db.clone();
-        let scope = Arc::new(scope);
-        let loaders = Loaders {
-            db: db.clone(),
-            scope: scope.clone(),
-            today,
-        };
-        Self {
-            db,
+        Self::with_reference(
+            services,
             scope,
-            loader: Arc::new(DataLoader::with_cache(
-                loaders,
-                tokio::spawn,
-                HashMapCache::default(),
-            )),
+            today,
+            request_id,
+            services.directory.current(),
+        )
+    }
+
+    /// A context answering from `reference` (a snapshot already checked
+    /// against the data version).
+    pub fn with_reference(
+        services: &Services,
+        scope: Scope,
+        today: NaiveDate,
+        request_id: Option<String>,
+        reference: Arc<Reference>,
+    ) -> Self {
+        let scope = Arc::new(scope);
+        Self {
+            reader: Reader::new(services.db.clone(), scope.clone()),
+            scope,
+            reference,
+            directory: services.directory.clone(),
+            db: services.db.clone(),
             today,
             request_id,
             writes: services.writes.clone(),
             events: services.events.clone(),
         }
+    }
+
+    /// The request's snapshot if it knows every key `known` is asked
+    /// about, else a fresh one: a row that names a municipality or police
+    /// area the snapshot lacks was written after the snapshot was taken.
+    pub async fn reference_knowing(
+        &self,
+        known: impl Fn(&Reference) -> bool,
+    ) -> ApiResult<Arc<Reference>> {
+        if known(&self.reference) {
+            return Ok(self.reference.clone());
+        }
+        self.directory.refresh(&self.db).await
     }
 
     /// The request as the author of a write.
@@ -98,66 +122,6 @@ impl RequestContext {
         let actor = self.actor();
         actor.caller()?;
         Ok(actor)
-    }
-
-    /// Forgets everything the loader cached: after a write, what was read
-    /// before it may be stale for the rest of this request.
-    pub fn after_write(&self) {
-        macro_rules! clear {
-            ($($key:ident),+) => { $(self.loader.clear::<loaders::$key>();)+ };
-        }
-        clear!(
-            MunicipalityById,
-            PoliceAreaById,
-            CountyByCode,
-            FocusAreaByCode,
-            PoliceAreaOfMunicipality,
-            MunicipalitiesOfPoliceArea,
-            PledgesOfMunicipality,
-            PledgeById,
-            CommitmentById,
-            ActivityById,
-            CommitmentsOfPledge,
-            SignatoriesOfPledge,
-            FocusAreasOfPledge,
-            FocusAreaCodesOfCommitment,
-            PlacesOfCommitment,
-            ActivitiesOfCommitment,
-            PlaceById
-        );
-    }
-}
-
-impl RequestContext {
-    /// Loads one value through the request's batch loader.
-    pub async fn load<K>(&self, key: K) -> ApiResult<Option<<Loaders as Loader<K>>::Value>>
-    where
-        K: Send + Sync + Hash + Eq + Clone + 'static,
-        Loaders: Loader<K, Error = LoadError>,
-    {
-        self.loader.load_one(key).await.map_err(|e| (*e).clone())
-    }
-
-    /// Loads many keys in one batch.
-    pub async fn load_many<K>(
-        &self,
-        keys: Vec<K>,
-    ) -> ApiResult<std::collections::HashMap<K, <Loaders as Loader<K>>::Value>>
-    where
-        K: Send + Sync + Hash + Eq + Clone + 'static,
-        Loaders: Loader<K, Error = LoadError>,
-    {
-        self.loader.load_many(keys).await.map_err(|e| (*e).clone())
-    }
-
-    /// Loads a list-valued key; no entry means an empty list.
-    pub async fn load_list<K, V>(&self, key: K) -> ApiResult<Vec<V>>
-    where
-        K: Send + Sync + Hash + Eq + Clone + 'static,
-        V: Send + Sync + Clone + 'static,
-        Loaders: Loader<K, Value = Vec<V>, Error = LoadError>,
-    {
-        Ok(self.load(key).await?.unwrap_or_default())
     }
 }
 

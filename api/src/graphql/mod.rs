@@ -2,13 +2,13 @@
 //! per-request data (scope, loaders) to each request, so nothing tenant
 //! specific ever lives in the schema itself.
 
+mod batch;
 pub mod context;
 pub mod enums;
 pub mod inputs;
 mod limits;
-pub mod loaders;
 pub mod mutation;
-mod prefetch;
+pub mod public_version;
 pub mod query;
 pub mod scalars;
 pub mod subscription;
@@ -31,7 +31,10 @@ pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
 
 /// The schema with the configured query limits: what the server runs.
 pub fn build(limits: QueryLimits) -> AppSchema {
-    schema().extension(limits::Limits(limits)).finish()
+    schema()
+        .extension(limits::Limits(limits))
+        .extension(public_version::PublicVersion)
+        .finish()
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

@@ -15,8 +15,21 @@ use super::types::commitment::Commitment;
 use super::types::follow_up::FollowUpReport;
 use super::types::pledge::Pledge;
 use crate::commands;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::RequestContext;
 use crate::ids::{self, NodeKind};
+use crate::store::Visible;
+
+// What a mutation returns is the row as its own write left it, in a batch
+// of its own: its nested fields are read after the write, so they show the
+// state after this mutation, never something read before it in the same
+// document.
+
+/// The commitment `id` read after the write that rated it.
+async fn fresh_commitment(rc: &RequestContext, id: uuid::Uuid) -> ApiResult<Commitment> {
+    let row = rc.reader.commitments_by_ids(&[id]).await?.pop();
+    row.map(Commitment::one).ok_or(ApiError::NotFound)
+}
 
 /// Entry point of every write. Each mutation is one transaction and leaves
 /// exactly one audit entry.
@@ -32,11 +45,10 @@ impl Mutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row = commands::pledges::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.id, row.municipality_id)
             .await;
-        Ok(Pledge(row))
+        Ok(Pledge::one(Visible::written(row)))
     }
 
     /// Changes a DRAFT pledge. `expectedVersion` is the version you read; a
@@ -55,11 +67,10 @@ impl Mutation {
         let row =
             commands::pledges::update(&rc.db, &rc.writes, &actor, key, expected_version, changes)
                 .await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.id, row.municipality_id)
             .await;
-        Ok(Pledge(row))
+        Ok(Pledge::one(Visible::written(row)))
     }
 
     /// Adds a commitment at the end of a DRAFT pledge.
@@ -74,11 +85,10 @@ impl Mutation {
         let key = ids::decode(&pledge_id, NodeKind::Pledge, "pledgeId")?;
         let row =
             commands::commitments::add(&rc.db, &rc.writes, &actor, key, input.parse()?).await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
             .await;
-        Ok(Commitment(row))
+        Ok(Commitment::one(Visible::written(row)))
     }
 
     /// Replaces a commitment of a DRAFT pledge.
@@ -102,11 +112,10 @@ impl Mutation {
             fields,
         )
         .await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
             .await;
-        Ok(Commitment(row))
+        Ok(Commitment::one(Visible::written(row)))
     }
 
     /// Removes a commitment of a DRAFT pledge; returns its ID.
@@ -121,7 +130,6 @@ impl Mutation {
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
         let row = commands::commitments::remove(&rc.db, &rc.writes, &actor, key, expected_version)
             .await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
             .await;
@@ -152,11 +160,10 @@ impl Mutation {
             }
         };
         let row = commands::pledges::approve(&rc.db, &rc.writes, &actor, key, side).await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.id, row.municipality_id)
             .await;
-        Ok(Pledge(row))
+        Ok(Pledge::one(Visible::written(row)))
     }
 
     /// Publishes a SIGNED pledge: from now on the public sees it.
@@ -173,11 +180,10 @@ impl Mutation {
             None,
         )
         .await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.id, row.municipality_id)
             .await;
-        Ok(Pledge(row))
+        Ok(Pledge::one(Visible::written(row)))
     }
 
     /// Withdraws a pledge, keeping it for the record with the reason.
@@ -197,11 +203,10 @@ impl Mutation {
             Some(reason),
         )
         .await?;
-        rc.after_write();
         rc.events
             .pledge_changed(&rc.db, row.id, row.municipality_id)
             .await;
-        Ok(Pledge(row))
+        Ok(Pledge::one(Visible::written(row)))
     }
 
     /// Creates a DRAFT follow-up report for a signed or published pledge.
@@ -213,8 +218,7 @@ impl Mutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row = commands::follow_ups::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
-        rc.after_write();
-        Ok(FollowUpReport::shown(row))
+        Ok(FollowUpReport::one(Visible::written(row)))
     }
 
     /// Changes a DRAFT follow-up report.
@@ -232,8 +236,7 @@ impl Mutation {
         let row =
             commands::follow_ups::update(&rc.db, &rc.writes, &actor, key, expected_version, fields)
                 .await?;
-        rc.after_write();
-        Ok(FollowUpReport::shown(row))
+        Ok(FollowUpReport::one(Visible::written(row)))
     }
 
     /// Publishes a DRAFT report of a published pledge; every commitment
@@ -243,9 +246,8 @@ impl Mutation {
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
         let row = commands::follow_ups::publish(&rc.db, &rc.writes, &actor, key).await?;
-        rc.after_write();
         rc.events.follow_up_published(&rc.db, &row).await;
-        Ok(FollowUpReport::shown(row))
+        Ok(FollowUpReport::one(Visible::written(row)))
     }
 
     /// Withdraws a report; syncing integrations see it as removed.
@@ -262,8 +264,7 @@ impl Mutation {
             .map_err(ApiError::from)?
             .into_string();
         let row = commands::follow_ups::withdraw(&rc.db, &rc.writes, &actor, key, reason).await?;
-        rc.after_write();
-        Ok(FollowUpReport::shown(row))
+        Ok(FollowUpReport::one(Visible::written(row)))
     }
 
     /// Records an activity held (the evidence behind follow-ups).
@@ -271,8 +272,7 @@ impl Mutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row = commands::activities::record(&rc.db, &rc.writes, &actor, input.parse()?).await?;
-        rc.after_write();
-        Ok(Activity(row))
+        Ok(Activity::one(Visible::written(row)))
     }
 
     /// Rates whether a commitment was kept, once its pledge has ended.
@@ -292,11 +292,6 @@ impl Mutation {
             .map_err(ApiError::from)?;
         commands::follow_ups::set_outcome(&rc.db, &rc.writes, &actor, key, outcome.into(), comment)
             .await?;
-        rc.after_write();
-        let row = rc
-            .load(crate::graphql::loaders::CommitmentById(key))
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        Ok(Commitment(row))
+        Ok(fresh_commitment(rc, key).await?)
     }
 }

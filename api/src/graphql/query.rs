@@ -5,10 +5,6 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use super::context::request;
 use super::enums::{FollowUpStatus, PledgeStatus};
-use super::loaders::{
-    ActivityById, CommitmentById, FollowUpById, MunicipalityById, PledgeById, PoliceAreaById,
-};
-use super::prefetch;
 use super::scalars::Date;
 use super::types::activity::Activity;
 use super::types::audit_entry::AuditEntry;
@@ -26,10 +22,9 @@ use super::types::viewer::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
 use crate::ids::{self, NodeKind, TimeCursor, TimeList, YearCursor};
-use crate::store::audit::{self, AuditFilter};
-use crate::store::follow_ups::{self, FollowUpFilter};
-use crate::store::pledges::{self, PledgeFilter};
-use crate::store::reference;
+use crate::store::audit::AuditFilter;
+use crate::store::follow_ups::FollowUpFilter;
+use crate::store::pledges::PledgeFilter;
 
 /// Entry point of every read.
 #[derive(Debug, Default)]
@@ -56,19 +51,20 @@ pub struct PledgeFilterInput {
 impl PledgeFilterInput {
     /// Parses codes through the domain and resolves them to keys. An
     /// unknown code is the caller's mistake: `BAD_USER_INPUT`.
-    async fn resolve(self, rc: &RequestContext) -> ApiResult<PledgeFilter> {
+    fn resolve(self, rc: &RequestContext) -> ApiResult<PledgeFilter> {
         let mut filter = PledgeFilter {
             status: self.status.map(Into::into),
             in_force_on: self.in_force_on.map(|d| d.0),
             ..PledgeFilter::default()
         };
         if let Some(raw) = self.municipality {
-            filter.municipality_id = Some(reference::municipality_key(&rc.db, &raw).await?);
+            filter.municipality_id = Some(rc.reference.municipality_key(&raw)?);
         }
         if let Some(raw) = self.police_area {
             let code = domain::PoliceAreaCode::parse(&raw)?;
-            let row = reference::police_area_by_code(&rc.db, &code)
-                .await?
+            let row = rc
+                .reference
+                .police_area_by_code(code.as_str())
                 .ok_or_else(|| {
                     ApiError::bad_input("policeArea", format!("unknown police-area code {raw:?}"))
                 })?;
@@ -79,7 +75,7 @@ impl PledgeFilterInput {
         }
         if let Some(raw) = self.focus_area {
             let code = domain::FocusAreaCode::parse(&raw)?;
-            if !reference::focus_area_exists(&rc.db, &code).await? {
+            if rc.reference.focus_area(code.as_str()).is_none() {
                 return Err(ApiError::bad_input(
                     "focusArea",
                     format!("unknown focus-area code {raw:?}"),
@@ -109,11 +105,11 @@ pub struct FollowUpFilterInput {
 }
 
 impl FollowUpFilterInput {
-    pub(crate) async fn resolve(self, rc: &RequestContext) -> ApiResult<FollowUpFilter> {
-        let municipality_id = match self.municipality {
-            None => None,
-            Some(raw) => Some(reference::municipality_key(&rc.db, &raw).await?),
-        };
+    pub(crate) fn resolve(self, rc: &RequestContext) -> ApiResult<FollowUpFilter> {
+        let municipality_id = self
+            .municipality
+            .map(|raw| rc.reference.municipality_key(&raw))
+            .transpose()?;
         let pledge_id = self
             .pledge
             .map(|id| ids::decode(&id, NodeKind::Pledge, "pledge"))
@@ -152,11 +148,11 @@ pub struct AuditFilterInput {
 }
 
 impl AuditFilterInput {
-    async fn resolve(self, rc: &RequestContext) -> ApiResult<AuditFilter> {
-        let municipality_id = match self.municipality {
-            None => None,
-            Some(raw) => Some(reference::municipality_key(&rc.db, &raw).await?),
-        };
+    fn resolve(self, rc: &RequestContext) -> ApiResult<AuditFilter> {
+        let municipality_id = self
+            .municipality
+            .map(|raw| rc.reference.municipality_key(&raw))
+            .transpose()?;
         let entity_id = self
             .entity_id
             .map(|id| ids::decode_any(&id, "entityId").map(|(_, key)| key))
@@ -202,29 +198,40 @@ impl Query {
         let (kind, key) = ids::decode_any(&id, "id")?;
         let found = match kind {
             NodeKind::Municipality => rc
-                .load(MunicipalityById(key))
-                .await?
-                .map(|m| Node::Municipality(Municipality(m))),
+                .reference
+                .municipality(key)
+                .cloned()
+                .and_then(|m| Municipality::list(vec![m]).pop())
+                .map(Node::Municipality),
             NodeKind::PoliceArea => rc
-                .load(PoliceAreaById(key))
-                .await?
-                .map(|p| Node::PoliceArea(PoliceArea(p))),
+                .reference
+                .police_area(key)
+                .cloned()
+                .map(|a| Node::PoliceArea(PoliceArea::one(a))),
             NodeKind::Pledge => rc
-                .load(PledgeById(key))
+                .reader
+                .pledges_by_ids(&[key])
                 .await?
-                .map(|p| Node::Pledge(Pledge(p))),
+                .pop()
+                .map(|p| Node::Pledge(Pledge::one(p))),
             NodeKind::Commitment => rc
-                .load(CommitmentById(key))
+                .reader
+                .commitments_by_ids(&[key])
                 .await?
-                .map(|c| Node::Commitment(Commitment(c))),
+                .pop()
+                .map(|c| Node::Commitment(Commitment::one(c))),
             NodeKind::FollowUpReport => rc
-                .load(FollowUpById(key))
+                .reader
+                .follow_ups_by_ids(&[key])
                 .await?
-                .map(|r| Node::FollowUpReport(FollowUpReport::shown(r))),
+                .pop()
+                .map(|r| Node::FollowUpReport(FollowUpReport::one(r))),
             NodeKind::Activity => rc
-                .load(ActivityById(key))
+                .reader
+                .activities_by_ids(&[key])
                 .await?
-                .map(|a| Node::Activity(Activity(a))),
+                .pop()
+                .map(|a| Node::Activity(Activity::one(a))),
         };
         Ok(Some(found.ok_or(ApiError::NotFound)?))
     }
@@ -232,36 +239,35 @@ impl Query {
     /// All municipalities, by name.
     async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
         let rc = request(ctx)?;
-        let rows = reference::municipalities(&rc.db).await?;
-        prefetch::municipalities(rc, &ctx.look_ahead(), &rows).await?;
-        Ok(rows.into_iter().map(Municipality).collect())
+        Ok(Municipality::list(rc.reference.municipalities().to_vec()))
     }
 
     /// One municipality by SCB code, e.g. "0683".
     async fn municipality(&self, ctx: &Context<'_>, code: String) -> Result<Option<Municipality>> {
         let rc = request(ctx)?;
         let code = domain::MunicipalityCode::parse(&code).map_err(ApiError::from)?;
-        let row = reference::municipality_by_code(&rc.db, &code)
-            .await?
+        let row = rc
+            .reference
+            .municipality_by_code(code.as_str())
+            .cloned()
             .ok_or(ApiError::NotFound)?;
-        prefetch::municipalities(rc, &ctx.look_ahead(), std::slice::from_ref(&row)).await?;
-        Ok(Some(Municipality(row)))
+        Ok(Municipality::list(vec![row]).pop())
     }
 
     /// All local police areas, by name.
     async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
         let rc = request(ctx)?;
-        let rows = reference::police_areas(&rc.db).await?;
-        prefetch::police_areas(rc, &ctx.look_ahead(), &rows).await?;
-        Ok(rows.into_iter().map(PoliceArea).collect())
+        Ok(PoliceArea::list(rc.reference.police_areas().to_vec()))
     }
 
     /// The focus-area catalogue, by code.
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
         let rc = request(ctx)?;
-        Ok(reference::focus_areas(&rc.db)
-            .await?
-            .into_iter()
+        Ok(rc
+            .reference
+            .focus_areas()
+            .iter()
+            .cloned()
             .map(FocusArea)
             .collect())
     }
@@ -279,20 +285,16 @@ impl Query {
         let rc = request(ctx)?;
         let first = page_size(first)?;
         let after = after.as_deref().map(YearCursor::decode).transpose()?;
-        let filter = filter.unwrap_or_default().resolve(rc).await?;
-        let (rows, has_next) = pledges::page(&rc.db, &rc.scope, &filter, after, first).await?;
-        let la = ctx.look_ahead();
-        for items in prefetch::connection_items(&la) {
-            prefetch::pledges(rc, &items, &rows).await?;
-        }
-        let items = rows
+        let filter = filter.unwrap_or_default().resolve(rc)?;
+        let (rows, has_next) = rc.reader.pledge_page(&filter, after, first).await?;
+        let items = Pledge::list(rows)
             .into_iter()
-            .map(|row| {
+            .map(|pledge| {
                 let cursor = YearCursor {
-                    year: row.year,
-                    id: row.id,
+                    year: pledge.row().year,
+                    id: pledge.row().id,
                 };
-                (cursor.encode(), Pledge(row))
+                (cursor.encode(), pledge)
             })
             .collect();
         Ok(PledgeConnection::new(
@@ -325,8 +327,8 @@ impl Query {
             .as_deref()
             .map(|raw| TimeCursor::decode(raw, TimeList::Audit))
             .transpose()?;
-        let filter = filter.unwrap_or_default().resolve(rc).await?;
-        let (rows, has_next) = audit::page(&rc.db, &rc.scope, &filter, after, first).await?;
+        let filter = filter.unwrap_or_default().resolve(rc)?;
+        let (rows, has_next) = rc.reader.audit_page(&filter, after, first).await?;
         let items = rows
             .into_iter()
             .map(|row| {
@@ -366,27 +368,11 @@ impl Query {
             .as_deref()
             .map(|raw| TimeCursor::decode(raw, TimeList::FollowUps))
             .transpose()?;
-        let filter = filter.unwrap_or_default().resolve(rc).await?;
-        let (rows, has_next) = follow_ups::page(&rc.db, &rc.scope, &filter, after, first).await?;
-        let shown: Vec<_> = rows
-            .iter()
-            .filter(|(_, shown)| *shown)
-            .map(|(row, _)| row.clone())
-            .collect();
-        let la = ctx.look_ahead();
-        for items in prefetch::connection_items(&la) {
-            prefetch::follow_ups(rc, &items, &shown).await?;
-        }
-        let items = rows
+        let filter = filter.unwrap_or_default().resolve(rc)?;
+        let (rows, has_next) = rc.reader.follow_up_page(&filter, after, first).await?;
+        let items = FollowUpReport::list(rows)
             .into_iter()
-            .map(|(row, shown)| {
-                let cursor = TimeCursor {
-                    at: row.updated_at,
-                    id: row.id,
-                }
-                .encode(TimeList::FollowUps);
-                (cursor, FollowUpReport { row, shown })
-            })
+            .map(|report| (report.cursor(), report))
             .collect();
         Ok(FollowUpConnection::new(
             items,
@@ -406,9 +392,13 @@ impl Query {
     async fn pledge(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Pledge>> {
         let rc = request(ctx)?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
-        let row = rc.load(PledgeById(key)).await?.ok_or(ApiError::NotFound)?;
-        prefetch::pledges(rc, &ctx.look_ahead(), std::slice::from_ref(&row)).await?;
-        Ok(Some(Pledge(row)))
+        let row = rc
+            .reader
+            .pledges_by_ids(&[key])
+            .await?
+            .pop()
+            .ok_or(ApiError::NotFound)?;
+        Ok(Some(Pledge::one(row)))
     }
 }
 

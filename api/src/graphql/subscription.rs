@@ -12,7 +12,6 @@ use super::context::{RequestContext, request};
 use super::types::follow_up::FollowUpReport;
 use super::types::pledge::Pledge;
 use crate::events::{Event, EventKind};
-use crate::store::{follow_ups, pledges, reference};
 
 /// Live updates.
 #[derive(Debug, Default)]
@@ -52,18 +51,15 @@ impl Subscription {
         municipality: Option<String>,
     ) -> Result<impl Stream<Item = FollowUpReport> + use<>> {
         let rc = request(ctx)?.clone();
-        let filter = match municipality {
-            Some(code) => Some(reference::municipality_key(&rc.db, &code).await?),
-            None => None,
-        };
+        let filter = municipality
+            .map(|code| rc.reference.municipality_key(&code))
+            .transpose()?;
         Ok(
             events(&rc, EventKind::FollowUpPublished, filter).filter_map(move |event| {
                 let rc = rc.clone();
                 async move {
-                    let mut rows = follow_ups::by_ids(&rc.db, &rc.scope, &[event.id])
-                        .await
-                        .ok()?;
-                    rows.pop().map(FollowUpReport::shown)
+                    let mut rows = rc.reader.follow_ups_by_ids(&[event.id]).await.ok()?;
+                    rows.pop().map(FollowUpReport::one)
                 }
             }),
         )
@@ -77,16 +73,15 @@ impl Subscription {
         municipality: Option<String>,
     ) -> Result<impl Stream<Item = Pledge> + use<>> {
         let rc = request(ctx)?.clone();
-        let filter = match municipality {
-            Some(code) => Some(reference::municipality_key(&rc.db, &code).await?),
-            None => None,
-        };
+        let filter = municipality
+            .map(|code| rc.reference.municipality_key(&code))
+            .transpose()?;
         Ok(
             events(&rc, EventKind::PledgeChanged, filter).filter_map(move |event| {
                 let rc = rc.clone();
                 async move {
-                    let mut rows = pledges::by_ids(&rc.db, &rc.scope, &[event.id]).await.ok()?;
-                    rows.pop().map(Pledge)
+                    let mut rows = rc.reader.pledges_by_ids(&[event.id]).await.ok()?;
+                    rows.pop().map(Pledge::one)
                 }
             }),
         )

@@ -12,7 +12,7 @@ use super::AppState;
 use crate::auth::Claims;
 use crate::error::{ApiError, ApiResult};
 use crate::scope::Scope;
-use crate::store::directory::Directory;
+use crate::store::directory::Reference;
 
 /// The caller's scope from the request's Authorization header.
 pub(crate) async fn scope_for(
@@ -55,14 +55,14 @@ pub(crate) async fn scope_and_expiry(
     let claims = state.verifier.verify(token).await?;
     let expires = claims.exp;
     Ok((
-        scope_from_claims(&state.services.directory, claims, today),
+        scope_from_claims(&state.services.directory.current(), claims, today),
         expires,
     ))
 }
 
 /// Resolves the claims' codes to keys through the in-memory directory (no
 /// SQL). Unknown roles and codes are skipped: they grant nothing.
-pub(crate) fn scope_from_claims(directory: &Directory, claims: Claims, today: NaiveDate) -> Scope {
+pub(crate) fn scope_from_claims(directory: &Reference, claims: Claims, today: NaiveDate) -> Scope {
     let roles: BTreeSet<Role> = claims
         .roles
         .iter()

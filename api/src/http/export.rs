@@ -20,7 +20,6 @@ use tokio::sync::mpsc;
 use super::{AppState, authenticate, responses};
 use crate::error::ApiError;
 use crate::store::follow_ups::{self, ExportRow, FollowUpFilter};
-use crate::store::reference;
 
 /// Query-string filters, as `FollowUpFilter` spells them.
 #[derive(Debug, Deserialize)]
@@ -87,7 +86,7 @@ pub(super) async fn ndjson(
 async fn filter_from(state: &AppState, params: ExportParams) -> Result<FollowUpFilter, ApiError> {
     let municipality_id = match params.municipality {
         None => None,
-        Some(raw) => Some(reference::municipality_key(&state.services.db, &raw).await?),
+        Some(raw) => Some(state.services.directory.current().municipality_key(&raw)?),
     };
     let updated_since = params
         .updated_since

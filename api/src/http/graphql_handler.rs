@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::responses;
 use super::{AppState, authenticate};
+use super::{public, responses};
 use crate::error::ApiError;
 use crate::graphql::context::RequestContext;
 
@@ -69,6 +69,20 @@ fn is_mutation(query: &str, operation: Option<&str>) -> bool {
     })
 }
 
+/// `request` with its context, and introspection as configured.
+pub(super) fn prepared(
+    state: &AppState,
+    request: async_graphql::Request,
+    context: RequestContext,
+) -> async_graphql::Request {
+    let request = request.data(context);
+    if state.settings.introspection {
+        request
+    } else {
+        request.disable_introspection()
+    }
+}
+
 async fn execute(
     state: AppState,
     headers: HeaderMap,
@@ -107,19 +121,24 @@ async fn execute(
         ));
         return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
     }
-    // Each operation of a batch gets its own context (and loader cache).
+    // Each operation of a batch gets its own context.
+    let request = match request {
+        // Anonymous single queries go through the public response cache.
+        BatchRequest::Single(one) if scope.caller().is_none() => {
+            return public::answer(&state, &headers, today, request_id, one).await;
+        }
+        other => other,
+    };
+    let reference = state.services.directory.current();
     let prepare = |request: async_graphql::Request| {
-        let request = request.data(RequestContext::new(
+        let context = RequestContext::with_reference(
             &state.services,
             scope.clone(),
             today,
             request_id.clone(),
-        ));
-        if state.settings.introspection {
-            request
-        } else {
-            request.disable_introspection()
-        }
+            reference.clone(),
+        );
+        prepared(&state, request, context)
     };
     let mut response = match request {
         BatchRequest::Single(one) => {

@@ -4,6 +4,8 @@
 mod authenticate;
 mod export;
 mod graphql_handler;
+mod public;
+pub mod response_cache;
 mod responses;
 mod websocket;
 

@@ -11,7 +11,7 @@ const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
 /// The response media type: graphql-response+json when the client accepts
 /// it, plain JSON otherwise (GraphQL over HTTP).
-fn media_type(headers: &HeaderMap) -> &'static str {
+pub(super) fn media_type(headers: &HeaderMap) -> &'static str {
     let accepts = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -59,6 +59,20 @@ pub(super) fn status_for(headers: &HeaderMap, request_error: bool) -> StatusCode
     } else {
         StatusCode::OK
     }
+}
+
+/// A finished answer as bytes, for the response cache.
+pub(super) fn bytes(
+    status: StatusCode,
+    content_type: &'static str,
+    body: bytes::Bytes,
+) -> HttpResponse {
+    (
+        status,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
 }
 
 pub(super) fn graphql(

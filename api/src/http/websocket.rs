@@ -87,10 +87,9 @@ async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol
     };
 
     let today = crate::calendar::today();
+    // Each event is read afresh (see `subscription`): nothing the context
+    // holds caches tenant data across events.
     let context = RequestContext::new(&state.services, scope, today, None);
-    // A connection lives long: every event must read fresh data, so its
-    // loader batches but does not cache.
-    context.loader.enable_all_cache(false);
     let (sink, stream) = socket.split();
     // Hand async-graphql the connection_init it expects, then the rest.
     let stream = futures::stream::once(async move { Ok(first) }).chain(stream);

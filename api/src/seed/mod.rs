@@ -4,6 +4,7 @@
 //! overwritten by a re-seed).
 
 mod format;
+pub mod synthetic;
 
 use std::collections::HashMap;
 
@@ -41,6 +42,10 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     let file: SeedFile = toml::from_str(SOURCE_DOCUMENTS).context("parsing the seed file")?;
     let txn = db.begin().await?;
     let report = load_into(&txn, &file).await?;
+    // Reference rows may be new: instances re-read them and drop cached answers.
+    crate::store::data_version::bump(&txn, crate::store::data_version::Changed::Reference)
+        .await
+        .map_err(|_| anyhow::anyhow!("bumping the data version"))?;
     txn.commit().await?;
     Ok(report)
 }

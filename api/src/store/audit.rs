@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::entities::audit_entry;
+use super::reader::Reader;
+use super::rows::AuditRow;
 use crate::error::ApiResult;
 use crate::ids::TimeCursor;
 use crate::scope::{Reach, Scope};
@@ -62,47 +63,44 @@ impl AuditFilter {
     }
 }
 
-/// One page, newest first.
-pub async fn page(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &AuditFilter,
-    after: Option<TimeCursor>,
-    first: u64,
-) -> ApiResult<(Vec<audit_entry::Model>, bool)> {
-    let mut query = audit_entry::Entity::find()
-        .filter(visible(scope))
-        .filter(filter.condition());
-    if let Some(cursor) = after {
-        query = query.filter(
-            Condition::any()
-                .add(audit_entry::Column::OccurredAt.lt(cursor.at))
-                .add(
-                    Condition::all()
-                        .add(audit_entry::Column::OccurredAt.eq(cursor.at))
-                        .add(audit_entry::Column::Id.lt(cursor.id)),
-                ),
-        );
+impl Reader {
+    /// One page of the audit log, newest first.
+    pub async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        after: Option<TimeCursor>,
+        first: u64,
+    ) -> ApiResult<(Vec<AuditRow>, bool)> {
+        let mut query = audit_entry::Entity::find()
+            .filter(visible(&self.scope))
+            .filter(filter.condition());
+        if let Some(cursor) = after {
+            query = query.filter(
+                Condition::any()
+                    .add(audit_entry::Column::OccurredAt.lt(cursor.at))
+                    .add(
+                        Condition::all()
+                            .add(audit_entry::Column::OccurredAt.eq(cursor.at))
+                            .add(audit_entry::Column::Id.lt(cursor.id)),
+                    ),
+            );
+        }
+        let mut rows = query
+            .order_by_desc(audit_entry::Column::OccurredAt)
+            .order_by_desc(audit_entry::Column::Id)
+            .limit(first + 1)
+            .all(&self.db)
+            .await?;
+        let has_next = rows.len() as u64 > first;
+        rows.truncate(first as usize);
+        Ok((rows, has_next))
     }
-    let mut rows = query
-        .order_by_desc(audit_entry::Column::OccurredAt)
-        .order_by_desc(audit_entry::Column::Id)
-        .limit(first + 1)
-        .all(db)
-        .await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok((rows, has_next))
-}
 
-pub async fn count(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &AuditFilter,
-) -> ApiResult<u64> {
-    Ok(audit_entry::Entity::find()
-        .filter(visible(scope))
-        .filter(filter.condition())
-        .count(db)
-        .await?)
+    pub async fn audit_count(&self, filter: &AuditFilter) -> ApiResult<u64> {
+        Ok(audit_entry::Entity::find()
+            .filter(visible(&self.scope))
+            .filter(filter.condition())
+            .count(&self.db)
+            .await?)
+    }
 }

@@ -1,6 +1,7 @@
 //! Follow-up reports and their progress entries, through the caller's scope.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -10,8 +11,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{commitment_outcome, commitment_progress, follow_up_report};
+use super::reader::{Reader, keys};
+use super::rows::{CommitmentRow, FollowUpRow, OutcomeRow, PledgeRow, ProgressRow};
 use super::visibility;
-use crate::error::{ApiError, ApiResult};
+use super::visible::Visible;
+use crate::error::ApiResult;
 use crate::ids::TimeCursor;
 use crate::scope::Scope;
 
@@ -53,190 +57,250 @@ impl FollowUpFilter {
     }
 }
 
-/// One page in (updated_at, id) order, oldest change first: the order an
-/// integration syncs in. Each row comes with whether the caller may see
-/// its content (false: a removal to apply).
-pub async fn page(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &FollowUpFilter,
-    after: Option<TimeCursor>,
-    first: u64,
-) -> ApiResult<(Vec<(follow_up_report::Model, bool)>, bool)> {
-    let mut query = follow_up_report::Entity::find().filter(filter.condition(scope));
-    if let Some(cursor) = after {
-        query = query.filter(
-            Condition::any()
-                .add(follow_up_report::Column::UpdatedAt.gt(cursor.at))
-                .add(
-                    Condition::all()
-                        .add(follow_up_report::Column::UpdatedAt.eq(cursor.at))
-                        .add(follow_up_report::Column::Id.gt(cursor.id)),
-                ),
-        );
+/// A report of a sync page: its content when the caller may see it, or
+/// only its identity and change time when it is a removal to apply.
+#[derive(Debug, Clone)]
+pub enum Listed {
+    Shown(Visible<FollowUpRow>),
+    Removed(FollowUpRow),
+}
+
+impl Listed {
+    pub fn row(&self) -> &FollowUpRow {
+        match self {
+            Listed::Shown(row) => row,
+            Listed::Removed(row) => row,
+        }
     }
-    let mut rows = query
-        .order_by_asc(follow_up_report::Column::UpdatedAt)
-        .order_by_asc(follow_up_report::Column::Id)
-        .limit(first + 1)
-        .all(db)
-        .await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    let visible = visible_ids(db, scope, rows.iter().map(|r| r.id)).await?;
-    Ok((
-        rows.into_iter()
-            .map(|r| {
-                let shown = visible.contains(&r.id);
-                (r, shown)
-            })
-            .collect(),
-        has_next,
-    ))
-}
 
-/// Which of `ids` the caller may see the content of.
-async fn visible_ids(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    ids: impl Iterator<Item = Uuid>,
-) -> ApiResult<HashSet<Uuid>> {
-    let ids: Vec<Uuid> = ids.collect();
-    if ids.is_empty() {
-        return Ok(HashSet::new());
+    pub fn shown(&self) -> Option<&Visible<FollowUpRow>> {
+        match self {
+            Listed::Shown(row) => Some(row),
+            Listed::Removed(_) => None,
+        }
     }
-    Ok(follow_up_report::Entity::find()
-        .select_only()
-        .column(follow_up_report::Column::Id)
-        .filter(follow_up_report::Column::Id.is_in(ids))
-        .filter(visibility::follow_ups(scope))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
 }
 
-pub async fn count(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &FollowUpFilter,
-) -> ApiResult<u64> {
-    Ok(follow_up_report::Entity::find()
-        .filter(filter.condition(scope))
-        .count(db)
-        .await?)
+/// A progress entry with the report it belongs to (shared by the
+/// report's entries, not copied).
+#[derive(Debug, Clone)]
+pub struct ProgressEntry {
+    pub entry: ProgressRow,
+    pub report: Arc<Visible<FollowUpRow>>,
 }
 
-/// Visible reports by key.
-pub async fn by_ids(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    ids: &[Uuid],
-) -> ApiResult<Vec<follow_up_report::Model>> {
-    Ok(follow_up_report::Entity::find()
-        .filter(follow_up_report::Column::Id.is_in(ids.iter().copied()))
-        .filter(visibility::follow_ups(scope))
-        .all(db)
-        .await?)
-}
-
-/// Visible reports of the given pledges, by period.
-pub async fn of_pledges(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    pledge_ids: &[Uuid],
-) -> ApiResult<Vec<follow_up_report::Model>> {
-    Ok(follow_up_report::Entity::find()
-        .filter(follow_up_report::Column::PledgeId.is_in(pledge_ids.iter().copied()))
-        .filter(visibility::follow_ups(scope))
-        .order_by_asc(follow_up_report::Column::PeriodEnd)
-        .order_by_asc(follow_up_report::Column::PeriodStart)
-        .all(db)
-        .await?)
-}
-
-/// Progress entries of the given (visible) reports.
-pub async fn progress_of_reports(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    report_ids: &[Uuid],
-) -> ApiResult<Vec<commitment_progress::Model>> {
-    Ok(commitment_progress::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            commitment_progress::Relation::Commitment.def(),
-        )
-        .filter(commitment_progress::Column::ReportId.is_in(report_ids.iter().copied()))
-        .filter(commitment_progress::Column::ReportId.in_subquery(visibility::follow_up_ids(scope)))
-        .order_by_asc(super::entities::commitment::Column::Position)
-        .all(db)
-        .await?)
-}
-
-/// Every visible progress entry of the given commitments, with its report,
-/// newest period first.
-pub async fn progress_of_commitments(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    commitment_ids: &[Uuid],
-) -> ApiResult<Vec<(commitment_progress::Model, follow_up_report::Model)>> {
-    let entries = commitment_progress::Entity::find()
-        .filter(commitment_progress::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
-        .filter(commitment_progress::Column::ReportId.in_subquery(visibility::follow_up_ids(scope)))
-        .all(db)
-        .await?;
-    if entries.is_empty() {
-        return Ok(Vec::new());
-    }
-    let reports: HashMap<Uuid, follow_up_report::Model> = follow_up_report::Entity::find()
-        .filter(follow_up_report::Column::Id.is_in(entries.iter().map(|e| e.report_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let mut out: Vec<_> = entries
-        .into_iter()
-        .filter_map(|e| reports.get(&e.report_id).cloned().map(|r| (e, r)))
-        .collect();
-    out.sort_by(|(_, a), (_, b)| {
-        (b.period_end, b.period_start, b.updated_at).cmp(&(
-            a.period_end,
-            a.period_start,
-            a.updated_at,
+impl Reader {
+    /// One page in (updated_at, id) order, oldest change first: the order
+    /// an integration syncs in. Removals come as `Listed::Removed`.
+    pub async fn follow_up_page(
+        &self,
+        filter: &FollowUpFilter,
+        after: Option<TimeCursor>,
+        first: u64,
+    ) -> ApiResult<(Vec<Listed>, bool)> {
+        let mut query = follow_up_report::Entity::find().filter(filter.condition(&self.scope));
+        if let Some(cursor) = after {
+            query = query.filter(
+                Condition::any()
+                    .add(follow_up_report::Column::UpdatedAt.gt(cursor.at))
+                    .add(
+                        Condition::all()
+                            .add(follow_up_report::Column::UpdatedAt.eq(cursor.at))
+                            .add(follow_up_report::Column::Id.gt(cursor.id)),
+                    ),
+            );
+        }
+        let mut rows = query
+            .order_by_asc(follow_up_report::Column::UpdatedAt)
+            .order_by_asc(follow_up_report::Column::Id)
+            .limit(first + 1)
+            .all(&self.db)
+            .await?;
+        let has_next = rows.len() as u64 > first;
+        rows.truncate(first as usize);
+        // Without `updatedSince` the filter admits visible rows only.
+        let visible = if filter.updated_since.is_some() {
+            self.visible_report_ids(rows.iter().map(|r| r.id)).await?
+        } else {
+            rows.iter().map(|r| r.id).collect()
+        };
+        Ok((
+            rows.into_iter()
+                .map(|r| {
+                    if visible.contains(&r.id) {
+                        Listed::Shown(Visible::vouch(r))
+                    } else {
+                        Listed::Removed(r)
+                    }
+                })
+                .collect(),
+            has_next,
         ))
-    });
-    Ok(out)
+    }
+
+    /// Which of `ids` the caller may see the content of.
+    async fn visible_report_ids(
+        &self,
+        ids: impl Iterator<Item = Uuid>,
+    ) -> ApiResult<HashSet<Uuid>> {
+        let ids: Vec<Uuid> = ids.collect();
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        Ok(follow_up_report::Entity::find()
+            .select_only()
+            .column(follow_up_report::Column::Id)
+            .filter(follow_up_report::Column::Id.is_in(ids))
+            .filter(visibility::follow_ups(&self.scope))
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    pub async fn follow_up_count(&self, filter: &FollowUpFilter) -> ApiResult<u64> {
+        Ok(follow_up_report::Entity::find()
+            .filter(filter.condition(&self.scope))
+            .count(&self.db)
+            .await?)
+    }
+
+    /// The visible reports among `ids`.
+    pub async fn follow_ups_by_ids(&self, ids: &[Uuid]) -> ApiResult<Vec<Visible<FollowUpRow>>> {
+        Ok(Visible::all(
+            follow_up_report::Entity::find()
+                .filter(follow_up_report::Column::Id.is_in(ids.iter().copied()))
+                .filter(visibility::follow_ups(&self.scope))
+                .all(&self.db)
+                .await?,
+        ))
+    }
+
+    /// The visible reports of the (visible) pledges, by period.
+    pub async fn follow_ups_of<'a>(
+        &self,
+        pledges: impl IntoIterator<Item = &'a Visible<PledgeRow>>,
+    ) -> ApiResult<Vec<Visible<FollowUpRow>>> {
+        Ok(Visible::all(
+            follow_up_report::Entity::find()
+                .filter(follow_up_report::Column::PledgeId.is_in(keys(pledges, |p| p.id)))
+                .filter(visibility::reports_of_visible_pledges(&self.scope))
+                .order_by_asc(follow_up_report::Column::PeriodEnd)
+                .order_by_asc(follow_up_report::Column::PeriodStart)
+                .all(&self.db)
+                .await?,
+        ))
+    }
+
+    /// The progress entries of the (visible) reports, in commitment order.
+    pub async fn progress_of_reports<'a>(
+        &self,
+        reports: impl IntoIterator<Item = &'a Visible<FollowUpRow>>,
+    ) -> ApiResult<Vec<Visible<ProgressEntry>>> {
+        let reports: HashMap<Uuid, Arc<Visible<FollowUpRow>>> = reports
+            .into_iter()
+            .map(|r| (r.id, Arc::new(r.clone())))
+            .collect();
+        let entries = commitment_progress::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                commitment_progress::Relation::Commitment.def(),
+            )
+            .filter(commitment_progress::Column::ReportId.is_in(reports.keys().copied()))
+            .order_by_asc(commitment_progress::Column::ReportId)
+            .order_by_asc(super::entities::commitment::Column::Position)
+            .all(&self.db)
+            .await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|entry| {
+                let report = reports.get(&entry.report_id)?.clone();
+                Some(Visible::vouch(ProgressEntry { entry, report }))
+            })
+            .collect())
+    }
+
+    /// Every progress entry of the (visible) commitments in a report the
+    /// caller may see, newest period first, with its report: one statement.
+    pub async fn progress_of_commitments<'a>(
+        &self,
+        commitments: impl IntoIterator<Item = &'a Visible<CommitmentRow>>,
+    ) -> ApiResult<Vec<Visible<ProgressEntry>>> {
+        let pairs = commitment_progress::Entity::find()
+            .select_also(follow_up_report::Entity)
+            .join(
+                JoinType::InnerJoin,
+                commitment_progress::Relation::Report.def(),
+            )
+            .filter(commitment_progress::Column::CommitmentId.is_in(keys(commitments, |c| c.id)))
+            .filter(visibility::reports_of_visible_pledges(&self.scope))
+            .all(&self.db)
+            .await?;
+        let mut reports: HashMap<Uuid, Arc<Visible<FollowUpRow>>> = HashMap::new();
+        let mut out: Vec<ProgressEntry> = pairs
+            .into_iter()
+            .filter_map(|(entry, report)| {
+                let report = report?;
+                let report = reports
+                    .entry(report.id)
+                    .or_insert_with(|| Arc::new(Visible::vouch(report)))
+                    .clone();
+                Some(ProgressEntry { entry, report })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            let key = |e: &ProgressEntry| {
+                (
+                    e.report.period_end,
+                    e.report.period_start,
+                    e.report.updated_at,
+                )
+            };
+            key(b).cmp(&key(a))
+        });
+        Ok(Visible::all(out))
+    }
+
+    /// Outcomes of the (visible) commitments.
+    pub async fn outcomes_of<'a>(
+        &self,
+        commitments: impl IntoIterator<Item = &'a Visible<CommitmentRow>>,
+    ) -> ApiResult<Vec<OutcomeRow>> {
+        Ok(commitment_outcome::Entity::find()
+            .filter(commitment_outcome::Column::CommitmentId.is_in(keys(commitments, |c| c.id)))
+            .all(&self.db)
+            .await?)
+    }
 }
 
-/// Outcomes of the given commitments (visible when the commitment is).
-pub async fn outcomes_of(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    commitment_ids: &[Uuid],
-) -> ApiResult<Vec<commitment_outcome::Model>> {
-    Ok(commitment_outcome::Entity::find()
-        .filter(commitment_outcome::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
-        .filter(
-            commitment_outcome::Column::CommitmentId.in_subquery(visibility::commitment_ids(scope)),
-        )
-        .all(db)
-        .await?)
-}
-
-/// The report `id` if the caller may see it, locked for the transaction.
-pub async fn lock(
+/// The report `id` if the caller may change it, locked for the
+/// transaction (the edit right is part of the statement).
+pub async fn lock_for_edit(
     db: &impl ConnectionTrait,
     scope: &Scope,
     id: Uuid,
 ) -> ApiResult<follow_up_report::Model> {
-    follow_up_report::Entity::find_by_id(id)
+    let locked = follow_up_report::Entity::find_by_id(id)
         .filter(visibility::follow_ups(scope))
+        .filter(visibility::editable(
+            scope,
+            follow_up_report::Column::MunicipalityId,
+        ))
         .lock_exclusive()
         .one(db)
-        .await?
-        .ok_or(ApiError::NotFound)
+        .await?;
+    match locked {
+        Some(row) => Ok(row),
+        None => {
+            let visible = follow_up_report::Entity::find_by_id(id)
+                .filter(visibility::follow_ups(scope))
+                .one(db)
+                .await?
+                .is_some();
+            Err(super::pledges::refused(visible))
+        }
+    }
 }
 
 /// One line of the follow-up export: a progress entry with its context.

@@ -6,10 +6,17 @@
 pub mod activities;
 pub mod audit;
 pub mod commitments;
+pub mod data_version;
 pub mod directory;
 pub mod entities;
 pub mod follow_ups;
 pub mod places;
 pub mod pledges;
+mod reader;
 pub mod reference;
+pub mod rows;
 mod visibility;
+mod visible;
+
+pub use reader::Reader;
+pub use visible::Visible;

@@ -11,7 +11,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{pledge, pledge_focus_area, signatory};
+use super::reader::{Reader, keys};
+use super::rows::{CommitmentRow, PledgeFocusAreaRow, PledgeRow, SignatoryRow};
 use super::visibility;
+use super::visible::Visible;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::YearCursor;
 use crate::scope::Scope;
@@ -60,104 +63,114 @@ impl PledgeFilter {
     }
 }
 
-/// One page of pledges, newest year first, then by id; `first + 1` rows are
-/// read to learn whether another page follows.
-pub async fn page(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &PledgeFilter,
-    after: Option<YearCursor>,
-    first: u64,
-) -> ApiResult<(Vec<pledge::Model>, bool)> {
-    let mut query = pledge::Entity::find()
-        .filter(visibility::pledges(scope))
-        .filter(filter.condition());
-    if let Some(cursor) = after {
-        query = query.filter(
-            Condition::any()
-                .add(pledge::Column::Year.lt(cursor.year))
-                .add(
-                    Condition::all()
-                        .add(pledge::Column::Year.eq(cursor.year))
-                        .add(pledge::Column::Id.gt(cursor.id)),
-                ),
-        );
+impl Reader {
+    /// One page of pledges, newest year first, then by id; `first + 1`
+    /// rows are read to learn whether another page follows.
+    pub async fn pledge_page(
+        &self,
+        filter: &PledgeFilter,
+        after: Option<YearCursor>,
+        first: u64,
+    ) -> ApiResult<(Vec<Visible<PledgeRow>>, bool)> {
+        let mut query = pledge::Entity::find()
+            .filter(visibility::pledges(&self.scope))
+            .filter(filter.condition());
+        if let Some(cursor) = after {
+            query = query.filter(
+                Condition::any()
+                    .add(pledge::Column::Year.lt(cursor.year))
+                    .add(
+                        Condition::all()
+                            .add(pledge::Column::Year.eq(cursor.year))
+                            .add(pledge::Column::Id.gt(cursor.id)),
+                    ),
+            );
+        }
+        let mut rows = query
+            .order_by_desc(pledge::Column::Year)
+            .order_by_asc(pledge::Column::Id)
+            .limit(first + 1)
+            .all(&self.db)
+            .await?;
+        let has_next = rows.len() as u64 > first;
+        rows.truncate(first as usize);
+        Ok((Visible::all(rows), has_next))
     }
-    let mut rows = query
-        .order_by_desc(pledge::Column::Year)
-        .order_by_asc(pledge::Column::Id)
-        .limit(first + 1)
-        .all(db)
-        .await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
-    Ok((rows, has_next))
-}
 
-/// How many pledges match `filter` for this caller (all pages).
-pub async fn count(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &PledgeFilter,
-) -> ApiResult<u64> {
-    Ok(pledge::Entity::find()
-        .filter(visibility::pledges(scope))
-        .filter(filter.condition())
-        .count(db)
-        .await?)
-}
+    /// How many pledges match `filter` for this caller (all pages).
+    pub async fn pledge_count(&self, filter: &PledgeFilter) -> ApiResult<u64> {
+        Ok(pledge::Entity::find()
+            .filter(visibility::pledges(&self.scope))
+            .filter(filter.condition())
+            .count(&self.db)
+            .await?)
+    }
 
-pub async fn by_ids(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    ids: &[Uuid],
-) -> ApiResult<Vec<pledge::Model>> {
-    Ok(pledge::Entity::find()
-        .filter(visibility::pledges(scope))
-        .filter(pledge::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
-}
+    /// The visible pledges among `ids`.
+    pub async fn pledges_by_ids(&self, ids: &[Uuid]) -> ApiResult<Vec<Visible<PledgeRow>>> {
+        Ok(Visible::all(
+            pledge::Entity::find()
+                .filter(visibility::pledges(&self.scope))
+                .filter(pledge::Column::Id.is_in(ids.iter().copied()))
+                .all(&self.db)
+                .await?,
+        ))
+    }
 
-/// The pledges of each municipality, newest year first.
-pub async fn of_municipalities(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    municipality_ids: &[Uuid],
-) -> ApiResult<Vec<pledge::Model>> {
-    Ok(pledge::Entity::find()
-        .filter(visibility::pledges(scope))
-        .filter(pledge::Column::MunicipalityId.is_in(municipality_ids.iter().copied()))
-        .order_by_desc(pledge::Column::Year)
-        .order_by_asc(pledge::Column::Id)
-        .all(db)
-        .await?)
-}
+    /// The visible pledges of each municipality, newest year first.
+    pub async fn pledges_of_municipalities(
+        &self,
+        municipality_ids: &[Uuid],
+    ) -> ApiResult<Vec<Visible<PledgeRow>>> {
+        Ok(Visible::all(
+            pledge::Entity::find()
+                .filter(visibility::pledges(&self.scope))
+                .filter(pledge::Column::MunicipalityId.is_in(municipality_ids.iter().copied()))
+                .order_by_desc(pledge::Column::Year)
+                .order_by_asc(pledge::Column::Id)
+                .all(&self.db)
+                .await?,
+        ))
+    }
 
-pub async fn signatories_of(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    pledge_ids: &[Uuid],
-) -> ApiResult<Vec<signatory::Model>> {
-    Ok(signatory::Entity::find()
-        .filter(signatory::Column::PledgeId.is_in(pledge_ids.iter().copied()))
-        .filter(signatory::Column::PledgeId.in_subquery(visibility::pledge_ids(scope)))
-        .order_by_asc(signatory::Column::Position)
-        .all(db)
-        .await?)
-}
+    /// The pledges the (visible) commitments belong to: visible too.
+    pub async fn pledges_of_commitments<'a>(
+        &self,
+        commitments: impl IntoIterator<Item = &'a Visible<CommitmentRow>>,
+    ) -> ApiResult<Vec<Visible<PledgeRow>>> {
+        let ids = keys(commitments, |c| c.pledge_id);
+        Ok(Visible::all(
+            pledge::Entity::find()
+                .filter(pledge::Column::Id.is_in(ids))
+                .all(&self.db)
+                .await?,
+        ))
+    }
 
-pub async fn focus_areas_of(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    pledge_ids: &[Uuid],
-) -> ApiResult<Vec<pledge_focus_area::Model>> {
-    Ok(pledge_focus_area::Entity::find()
-        .filter(pledge_focus_area::Column::PledgeId.is_in(pledge_ids.iter().copied()))
-        .filter(pledge_focus_area::Column::PledgeId.in_subquery(visibility::pledge_ids(scope)))
-        .order_by_asc(pledge_focus_area::Column::Position)
-        .all(db)
-        .await?)
+    /// Signatories of the (visible) pledges, in signing order.
+    pub async fn signatories_of<'a>(
+        &self,
+        pledges: impl IntoIterator<Item = &'a Visible<PledgeRow>>,
+    ) -> ApiResult<Vec<SignatoryRow>> {
+        Ok(signatory::Entity::find()
+            .filter(signatory::Column::PledgeId.is_in(keys(pledges, |p| p.id)))
+            .order_by_asc(signatory::Column::Position)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Focus areas of the (visible) pledges, with each pledge's own texts,
+    /// in the pledge's order.
+    pub async fn pledge_focus_areas_of<'a>(
+        &self,
+        pledges: impl IntoIterator<Item = &'a Visible<PledgeRow>>,
+    ) -> ApiResult<Vec<PledgeFocusAreaRow>> {
+        Ok(pledge_focus_area::Entity::find()
+            .filter(pledge_focus_area::Column::PledgeId.is_in(keys(pledges, |p| p.id)))
+            .order_by_asc(pledge_focus_area::Column::Position)
+            .all(&self.db)
+            .await?)
+    }
 }
 
 /// The pledge `id` if the caller may see it, locked for the rest of the
@@ -169,6 +182,39 @@ pub async fn lock(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> ApiResu
         .one(db)
         .await?
         .ok_or(ApiError::NotFound)
+}
+
+/// The pledge `id` if the caller may change it, locked for the rest of the
+/// transaction. The edit right is part of the locking statement; a pledge
+/// the caller sees but may not change is `FORBIDDEN`, one it does not see
+/// `NOT_FOUND`.
+pub async fn lock_for_edit(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> ApiResult<pledge::Model> {
+    let locked = pledge::Entity::find_by_id(id)
+        .filter(visibility::pledges(scope))
+        .filter(visibility::editable(scope, pledge::Column::MunicipalityId))
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    match locked {
+        Some(row) => Ok(row),
+        None => Err(refused(find_visible(db, scope, id).await?.is_some())),
+    }
+}
+
+/// The refusal of a write to a row the caller could not lock: `FORBIDDEN`
+/// when it sees the row, `NOT_FOUND` (no hint) when it does not.
+pub(super) fn refused(visible: bool) -> ApiError {
+    if visible {
+        ApiError::Forbidden(
+            "your role does not allow changing this municipality's pledges".to_owned(),
+        )
+    } else {
+        ApiError::NotFound
+    }
 }
 
 /// Focus areas and signatories of one pledge, for audit snapshots.

@@ -56,6 +56,30 @@ pub(super) fn follow_ups(scope: &Scope) -> Condition {
     }
 }
 
+/// Rows the caller may change: those of the municipalities it edits
+/// (admins: all; nobody else: none), by `municipality`, the row's
+/// municipality column. Writes lock rows with this in the statement, so a
+/// row the caller may not change is never locked.
+pub(super) fn editable(scope: &Scope, municipality: impl ColumnTrait) -> Condition {
+    match scope.editable() {
+        None => Condition::all(),
+        Some(set) => Condition::all().add(municipality.is_in(set)),
+    }
+}
+
+/// Reports of pledges the caller already sees: published ones, and all of
+/// the municipalities it reaches. No subquery: the pledges were scoped.
+pub(super) fn reports_of_visible_pledges(scope: &Scope) -> Condition {
+    let published = follow_up_report::Column::Status.eq(domain::FollowUpStatus::Published.as_str());
+    match scope.reach() {
+        Some(Reach::All) => Condition::all(),
+        Some(Reach::Only(set)) if !set.is_empty() => Condition::any()
+            .add(published)
+            .add(follow_up_report::Column::MunicipalityId.is_in(set.iter().copied())),
+        _ => Condition::all().add(published),
+    }
+}
+
 /// Rows an integration syncing with `updatedSince` must hear about: those
 /// it may see, plus every report that was ever published (as a removal,
 /// once it is withdrawn or its pledge is no longer public).
@@ -63,15 +87,6 @@ pub(super) fn follow_ups_for_sync(scope: &Scope) -> Condition {
     Condition::any()
         .add(follow_ups(scope))
         .add(follow_up_report::Column::PublishedAt.is_not_null())
-}
-
-/// `SELECT id FROM follow_up_reports WHERE <visible>`.
-pub(super) fn follow_up_ids(scope: &Scope) -> SelectStatement {
-    Query::select()
-        .column(follow_up_report::Column::Id)
-        .from(follow_up_report::Entity)
-        .cond_where(follow_ups(scope))
-        .to_owned()
 }
 
 /// Rows of `activities` the caller may see: evidence of a visible

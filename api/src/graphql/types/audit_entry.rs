@@ -4,16 +4,15 @@ use async_graphql::{Context, ID, Json, Object, Result};
 use chrono::{DateTime, Utc};
 
 use crate::graphql::context::request;
-use crate::graphql::loaders::MunicipalityById;
 use crate::ids::{self, NodeKind};
-use crate::store::entities::audit_entry;
+use crate::store::rows::AuditRow;
 
 use super::municipality::Municipality;
 
 /// One write: who did what to which entity, when, with the entity as it
 /// was before and after. Entries are never changed or removed.
 #[derive(Debug, Clone)]
-pub struct AuditEntry(pub audit_entry::Model);
+pub struct AuditEntry(pub(crate) AuditRow);
 
 /// One write: who did what to which entity, when, with the entity as it
 /// was before and after. Entries are never changed or removed.
@@ -44,10 +43,12 @@ impl AuditEntry {
         let Some(id) = self.0.municipality_id else {
             return Ok(None);
         };
-        Ok(request(ctx)?
-            .load(MunicipalityById(id))
-            .await?
-            .map(Municipality))
+        let rc = request(ctx)?;
+        Ok(rc
+            .reference
+            .municipality(id)
+            .cloned()
+            .and_then(|m| Municipality::list(vec![m]).pop()))
     }
 
     /// Kind of entity: PLEDGE, COMMITMENT, FOLLOW_UP_REPORT, ACTIVITY or

@@ -1,54 +1,99 @@
 //! `Commitment`: one concrete undertaking of a pledge.
 
-use async_graphql::{Context, ID, Object, Result};
+use std::collections::HashMap;
 
-use crate::error::ApiError;
+use async_graphql::{Context, ID, Object, Result};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{Method, Party, PeriodKind};
-use crate::graphql::loaders::{
-    ActivitiesOfCommitment, FocusAreaCodesOfCommitment, OutcomeOfCommitment, PlacesOfCommitment,
-    PledgeById, ProgressOfCommitment,
-};
 use crate::ids::{self, NodeKind};
-use crate::store::entities::commitment;
+use crate::store::Visible;
+use crate::store::follow_ups::ProgressEntry;
+use crate::store::rows::{ActivityRow, CommitmentRow, OutcomeRow, PlaceRow};
 
-use super::activity::Activity;
-use super::focus_area::{self, FocusArea};
-use super::follow_up::{CommitmentOutcome, CommitmentProgress};
+use super::activity::{Activity, ActivityLoaded};
+use super::focus_area::{FocusArea, catalogue};
+use super::follow_up::{CommitmentOutcome, CommitmentProgress, ProgressLoaded};
 use super::place::Place;
 use super::pledge::Pledge;
 use super::{stored, strings};
 
+/// What has been loaded for a batch of commitments, one cell per relation.
+#[derive(Debug, Default)]
+pub(crate) struct CommitmentLoaded {
+    focus_areas: OnceCell<HashMap<Uuid, Vec<String>>>,
+    places: OnceCell<Children<PlaceRow, ()>>,
+    activities: OnceCell<Children<Visible<ActivityRow>, ActivityLoaded>>,
+    /// Progress in every report the caller may see, newest period first.
+    progress: OnceCell<Children<Visible<ProgressEntry>, ProgressLoaded>>,
+    outcomes: OnceCell<Children<OutcomeRow, ()>>,
+    pledges: OnceCell<HashMap<Uuid, Pledge>>,
+}
+
 /// One commitment of a pledge ("Detta gör vi genom att …").
 #[derive(Debug, Clone)]
-pub struct Commitment(pub commitment::Model);
+pub struct Commitment(pub(crate) Item<Visible<CommitmentRow>, CommitmentLoaded>);
+
+impl Commitment {
+    /// One object per row, resolved together.
+    pub(crate) fn list(rows: Vec<Visible<CommitmentRow>>) -> Vec<Self> {
+        Item::all(rows).into_iter().map(Self).collect()
+    }
+
+    pub(crate) fn one(row: Visible<CommitmentRow>) -> Self {
+        Self(Item::one(row))
+    }
+
+    pub(crate) fn row(&self) -> &CommitmentRow {
+        self.0.row()
+    }
+
+    /// The progress entries of this commitment (all of the batch's load once).
+    async fn progress(&self, ctx: &Context<'_>) -> ApiResult<Vec<CommitmentProgress>> {
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().progress, || async {
+            let rows = rc.reader.progress_of_commitments(self.0.siblings()).await?;
+            Ok(Children::new(rows, |e| e.entry.commitment_id))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
+            .into_iter()
+            .map(CommitmentProgress)
+            .collect())
+    }
+}
 
 /// One commitment of a pledge ("Detta gör vi genom att …").
 #[Object]
 impl Commitment {
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::Commitment, self.0.id)
+        ids::encode(NodeKind::Commitment, self.row().id)
     }
 
     /// Order within the pledge, from 1.
     async fn position(&self) -> i32 {
-        self.0.position
+        self.row().position
     }
 
     /// The commitment as written, in Swedish.
     async fn text(&self) -> &str {
-        &self.0.text
+        &self.row().text
     }
 
     /// Who carries it out.
     async fn responsible(&self) -> Result<Party> {
-        Ok(stored(domain::Party::parse(&self.0.responsible))?.into())
+        Ok(stored(domain::Party::parse(&self.row().responsible))?.into())
     }
 
     /// Working method, when the commitment names one.
     async fn method(&self) -> Result<Option<Method>> {
-        match &self.0.method {
+        match &self.row().method {
             None => Ok(None),
             Some(m) => Ok(Some(stored(domain::Method::parse(m))?.into())),
         }
@@ -56,52 +101,74 @@ impl Commitment {
 
     /// Version for optimistic concurrency.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row().version
     }
 
     /// Partner organisations (business, schools, associations, housing companies).
     async fn partners(&self) -> Vec<String> {
-        strings(&self.0.partners)
+        strings(&self.row().partners)
     }
 
     /// Groups the commitment is aimed at, e.g. "16–29 år".
     async fn target_groups(&self) -> Vec<String> {
-        strings(&self.0.target_groups)
+        strings(&self.row().target_groups)
     }
 
     /// Measurable target quantity, when one is set.
     async fn target_quantity(&self) -> Option<f64> {
-        self.0.target_quantity
+        self.row().target_quantity
     }
 
     /// Unit of the target quantity, e.g. "trygghetsvandringar".
     async fn target_unit(&self) -> Option<&str> {
-        self.0.target_unit.as_deref()
+        self.row().target_unit.as_deref()
     }
 
     /// The focus areas the commitment serves.
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
-        let codes = request(ctx)?
-            .load_list(FocusAreaCodesOfCommitment(self.0.id))
-            .await?;
-        focus_area::load_all(ctx, codes).await
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().focus_areas, || async {
+            let mut codes: HashMap<Uuid, Vec<String>> = HashMap::new();
+            for (commitment, code) in rc
+                .reader
+                .commitment_focus_areas_of(self.0.siblings())
+                .await?
+            {
+                codes.entry(commitment).or_default().push(code);
+            }
+            Ok(codes)
+        })
+        .await?;
+        Ok(all
+            .get(&self.row().id)
+            .into_iter()
+            .flatten()
+            .map(|code| catalogue(rc, code))
+            .collect::<ApiResult<_>>()?)
     }
 
     /// Named places the commitment is carried out at.
     async fn places(&self, ctx: &Context<'_>) -> Result<Vec<Place>> {
-        Ok(request(ctx)?
-            .load_list(PlacesOfCommitment(self.0.id))
-            .await?
-            .into_iter()
-            .map(Place)
-            .collect())
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().places, || async {
+            Ok(Children::from_pairs(
+                rc.reader.places_of(self.0.siblings()).await?,
+            ))
+        })
+        .await?;
+        Ok(children.of(self.row().id).into_iter().map(Place).collect())
     }
 
     /// Activities recorded as evidence for this commitment.
     async fn activities(&self, ctx: &Context<'_>) -> Result<Vec<Activity>> {
-        Ok(request(ctx)?
-            .load_list(ActivitiesOfCommitment(self.0.id))
-            .await?
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().activities, || async {
+            let rows = rc.reader.activities_of(self.0.siblings()).await?;
+            Ok(Children::new(rows, |a| a.commitment_id.unwrap_or_default()))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
             .into_iter()
             .map(Activity)
             .collect())
@@ -109,42 +176,32 @@ impl Commitment {
 
     /// Progress from the newest published report the caller may see.
     async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<CommitmentProgress>> {
-        let history = request(ctx)?
-            .load_list(ProgressOfCommitment(self.0.id))
-            .await?;
-        Ok(history
+        Ok(self
+            .progress(ctx)
+            .await?
             .into_iter()
-            .find(|(_, report)| report.status == domain::FollowUpStatus::Published.as_str())
-            .map(|(entry, report)| CommitmentProgress {
-                entry,
-                report: Some(report),
-            }))
+            .find(|p| p.entry().report.status == domain::FollowUpStatus::Published.as_str()))
     }
 
     /// Every progress entry the caller may see, newest period first.
     async fn progress_history(&self, ctx: &Context<'_>) -> Result<Vec<CommitmentProgress>> {
-        Ok(request(ctx)?
-            .load_list(ProgressOfCommitment(self.0.id))
-            .await?
-            .into_iter()
-            .map(|(entry, report)| CommitmentProgress {
-                entry,
-                report: Some(report),
-            })
-            .collect())
+        Ok(self.progress(ctx).await?)
     }
 
     /// Whether the commitment was kept, once rated at the pledge's end.
     async fn outcome(&self, ctx: &Context<'_>) -> Result<Option<CommitmentOutcome>> {
-        Ok(request(ctx)?
-            .load(OutcomeOfCommitment(self.0.id))
-            .await?
-            .map(CommitmentOutcome))
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().outcomes, || async {
+            let rows = rc.reader.outcomes_of(self.0.siblings()).await?;
+            Ok(Children::new(rows, |o| o.commitment_id))
+        })
+        .await?;
+        Ok(children.first_of(self.row().id).map(CommitmentOutcome))
     }
 
     /// Period the target quantity is per, when a target is set.
     async fn target_period(&self) -> Result<Option<PeriodKind>> {
-        match &self.0.target_period {
+        match &self.row().target_period {
             None => Ok(None),
             Some(p) => Ok(Some(stored(domain::PeriodKind::parse(p))?.into())),
         }
@@ -152,10 +209,18 @@ impl Commitment {
 
     /// The pledge the commitment belongs to.
     async fn pledge(&self, ctx: &Context<'_>) -> Result<Pledge> {
-        let row = request(ctx)?
-            .load(PledgeById(self.0.pledge_id))
-            .await?
-            .ok_or_else(|| ApiError::internal("visible commitment of invisible pledge"))?;
-        Ok(Pledge(row))
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().pledges, || async {
+            let rows = rc.reader.pledges_of_commitments(self.0.siblings()).await?;
+            Ok(Pledge::list(rows)
+                .into_iter()
+                .map(|p| (p.row().id, p))
+                .collect())
+        })
+        .await?;
+        Ok(all
+            .get(&self.row().pledge_id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("visible commitment of invisible pledge"))?)
     }
 }

@@ -6,9 +6,9 @@
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use crate::graphql::context::request;
-use crate::store::audit::{self, AuditFilter};
-use crate::store::follow_ups::{self, FollowUpFilter};
-use crate::store::pledges::{self, PledgeFilter};
+use crate::store::audit::AuditFilter;
+use crate::store::follow_ups::FollowUpFilter;
+use crate::store::pledges::PledgeFilter;
 
 use super::audit_entry::AuditEntry;
 use super::follow_up::FollowUpReport;
@@ -43,9 +43,9 @@ impl Total {
     async fn count(&self, ctx: &Context<'_>) -> Result<u64> {
         let rc = request(ctx)?;
         Ok(match self {
-            Total::Pledges(filter) => pledges::count(&rc.db, &rc.scope, filter).await?,
-            Total::Audit(filter) => audit::count(&rc.db, &rc.scope, filter).await?,
-            Total::FollowUps(filter) => follow_ups::count(&rc.db, &rc.scope, filter).await?,
+            Total::Pledges(filter) => rc.reader.pledge_count(filter).await?,
+            Total::Audit(filter) => rc.reader.audit_count(filter).await?,
+            Total::FollowUps(filter) => rc.reader.follow_up_count(filter).await?,
         })
     }
 }

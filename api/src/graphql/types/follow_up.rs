@@ -1,35 +1,86 @@
 //! `FollowUpReport`, `CommitmentProgress` and `CommitmentOutcome`.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{FollowUpStatus, Outcome, PeriodKind, ProgressStatus};
-use crate::graphql::loaders::{
-    ActivitiesOfCommitment, CommitmentById, PledgeById, ProgressOfReport,
-};
 use crate::graphql::scalars::Date;
-use crate::ids::{self, NodeKind};
-use crate::store::entities::{commitment_outcome, commitment_progress, follow_up_report};
+use crate::ids::{self, NodeKind, TimeCursor, TimeList};
+use crate::store::Visible;
+use crate::store::follow_ups::{Listed, ProgressEntry};
+use crate::store::rows::{FollowUpRow, OutcomeRow};
 
 use super::commitment::Commitment;
 use super::pledge::Pledge;
 use super::stored;
 
+/// What has been loaded for a batch of reports.
+#[derive(Debug, Default)]
+pub(crate) struct FollowUpLoaded {
+    /// Scoped: a removed report's pledge may be invisible.
+    pledges: OnceCell<HashMap<Uuid, Pledge>>,
+    progress: OnceCell<Children<Visible<ProgressEntry>, ProgressLoaded>>,
+}
+
 /// A follow-up (uppföljning) of one pledge for one period. In a sync
 /// (`updatedSince`) a report the caller may no longer see comes back with
 /// `removed: true` and no content: drop your copy.
 #[derive(Debug, Clone)]
-pub struct FollowUpReport {
-    pub(crate) row: follow_up_report::Model,
-    /// Whether the caller may see the content (false: a removal).
-    pub(crate) shown: bool,
-}
+pub struct FollowUpReport(pub(crate) Item<Listed, FollowUpLoaded>);
 
 impl FollowUpReport {
-    pub(crate) fn shown(row: follow_up_report::Model) -> Self {
-        Self { row, shown: true }
+    /// One object per report, resolved together.
+    pub(crate) fn list(rows: Vec<Listed>) -> Vec<Self> {
+        Item::all(rows).into_iter().map(Self).collect()
+    }
+
+    pub(crate) fn one(row: Visible<FollowUpRow>) -> Self {
+        Self(Item::one(Listed::Shown(row)))
+    }
+
+    fn row(&self) -> &FollowUpRow {
+        self.0.row().row()
+    }
+
+    /// Position in the sync order, for `after`.
+    pub(crate) fn cursor(&self) -> String {
+        TimeCursor {
+            at: self.row().updated_at,
+            id: self.row().id,
+        }
+        .encode(TimeList::FollowUps)
+    }
+
+    /// Whether the caller may see the content (false: a removal).
+    fn shown(&self) -> bool {
+        self.0.row().shown().is_some()
+    }
+
+    /// The pledge, if the caller may see it (loaded for the whole batch).
+    async fn pledge_of(&self, ctx: &Context<'_>) -> Result<Option<Pledge>> {
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().pledges, || async {
+            let ids: Vec<Uuid> = self
+                .0
+                .siblings()
+                .iter()
+                .map(|r| r.row().pledge_id)
+                .collect();
+            let rows = rc.reader.pledges_by_ids(&ids).await?;
+            Ok(Pledge::list(rows)
+                .into_iter()
+                .map(|p| (p.row().id, p))
+                .collect())
+        })
+        .await?;
+        Ok(all.get(&self.row().pledge_id).cloned())
     }
 }
 
@@ -40,42 +91,39 @@ impl FollowUpReport {
 impl FollowUpReport {
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::FollowUpReport, self.row.id)
+        ids::encode(NodeKind::FollowUpReport, self.row().id)
     }
 
     /// The pledge followed up (null if the caller can no longer see it).
     async fn pledge(&self, ctx: &Context<'_>) -> Result<Option<Pledge>> {
-        Ok(request(ctx)?
-            .load(PledgeById(self.row.pledge_id))
-            .await?
-            .map(Pledge))
+        self.pledge_of(ctx).await
     }
 
     /// Kind of period: tertial, quarter, year-end or ad hoc.
     async fn period_kind(&self) -> Result<PeriodKind> {
-        Ok(stored(domain::PeriodKind::parse(&self.row.period_kind))?.into())
+        Ok(stored(domain::PeriodKind::parse(&self.row().period_kind))?.into())
     }
 
     /// First day the report covers.
     async fn period_start(&self) -> Date {
-        self.row.period_start.into()
+        self.row().period_start.into()
     }
 
     /// Last day the report covers (inclusive).
     async fn period_end(&self) -> Date {
-        self.row.period_end.into()
+        self.row().period_end.into()
     }
 
     /// Whether the report covers everything from the pledge's first day
     /// (cumulative reports may overlap other reports).
     async fn cumulative(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
-        let pledge = request(ctx)?.load(PledgeById(self.row.pledge_id)).await?;
-        Ok(pledge.map(|p| p.valid_from == self.row.period_start))
+        let pledge = self.pledge_of(ctx).await?;
+        Ok(pledge.map(|p| p.row().valid_from == self.row().period_start))
     }
 
     /// Lifecycle status.
     async fn status(&self) -> Result<FollowUpStatus> {
-        Ok(stored(domain::FollowUpStatus::parse(&self.row.status))?.into())
+        Ok(stored(domain::FollowUpStatus::parse(&self.row().status))?.into())
     }
 
     /// True when the caller may no longer see this report's content (for
@@ -83,63 +131,83 @@ impl FollowUpReport {
     /// drops its copy. Staff of the municipality still see a withdrawn
     /// report, with status WITHDRAWN.
     async fn removed(&self) -> bool {
-        !self.shown
+        !self.shown()
     }
 
     /// Summary of the period.
     async fn summary(&self) -> Option<&str> {
-        self.shown.then_some(()).and(self.row.summary.as_deref())
+        self.shown()
+            .then_some(())
+            .and(self.row().summary.as_deref())
     }
 
     /// Who the report was presented to, e.g. the crime-prevention council.
     async fn presented_to(&self) -> Option<&str> {
-        self.shown
+        self.shown()
             .then_some(())
-            .and(self.row.presented_to.as_deref())
+            .and(self.row().presented_to.as_deref())
     }
 
     /// Where the report is published.
     async fn source_url(&self) -> Option<&str> {
-        self.shown.then_some(()).and(self.row.source_url.as_deref())
+        self.shown()
+            .then_some(())
+            .and(self.row().source_url.as_deref())
     }
 
     /// When it was first published.
     async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.row.published_at
+        self.row().published_at
     }
 
     /// Version for optimistic concurrency.
     async fn version(&self) -> i32 {
-        self.row.version
+        self.row().version
     }
 
     /// When the report (or its visibility) last changed; the sync order.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.row.updated_at
+        self.row().updated_at
     }
 
     /// One entry per commitment of the pledge.
     async fn progress(&self, ctx: &Context<'_>) -> Result<Vec<CommitmentProgress>> {
-        if !self.shown {
+        if !self.shown() {
             return Ok(Vec::new());
         }
-        Ok(request(ctx)?
-            .load_list(ProgressOfReport(self.row.id))
-            .await?
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().progress, || async {
+            let shown = self.0.siblings().iter().filter_map(Listed::shown);
+            let rows = rc.reader.progress_of_reports(shown).await?;
+            Ok(Children::new(rows, |e| e.entry.report_id))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
             .into_iter()
-            .map(|entry| CommitmentProgress {
-                entry,
-                report: Some(self.row.clone()),
-            })
+            .map(CommitmentProgress)
             .collect())
     }
 }
 
+/// What has been loaded for a batch of progress entries.
+#[derive(Debug, Default)]
+pub(crate) struct ProgressLoaded {
+    commitments: OnceCell<HashMap<Uuid, Commitment>>,
+    /// Dates of the activities evidencing each entry's commitment.
+    activity_dates: OnceCell<HashMap<Uuid, Vec<NaiveDate>>>,
+    /// The entries' reports, as one batch.
+    reports: OnceCell<HashMap<Uuid, FollowUpReport>>,
+}
+
 /// How one commitment stood in one follow-up report.
 #[derive(Debug, Clone)]
-pub struct CommitmentProgress {
-    pub(crate) entry: commitment_progress::Model,
-    pub(crate) report: Option<follow_up_report::Model>,
+pub struct CommitmentProgress(pub(crate) Item<Visible<ProgressEntry>, ProgressLoaded>);
+
+impl CommitmentProgress {
+    pub(crate) fn entry(&self) -> &ProgressEntry {
+        self.0.row()
+    }
 }
 
 /// How one commitment stood in one follow-up report.
@@ -147,77 +215,101 @@ pub struct CommitmentProgress {
 impl CommitmentProgress {
     /// The commitment.
     async fn commitment(&self, ctx: &Context<'_>) -> Result<Commitment> {
-        let row = request(ctx)?
-            .load(CommitmentById(self.entry.commitment_id))
-            .await?
-            .ok_or_else(|| ApiError::internal("progress of an invisible commitment"))?;
-        Ok(Commitment(row))
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().commitments, || async {
+            let rows = rc.reader.commitments_of_progress(self.0.siblings()).await?;
+            Ok(Commitment::list(rows)
+                .into_iter()
+                .map(|c| (c.row().id, c))
+                .collect())
+        })
+        .await?;
+        Ok(all
+            .get(&self.entry().entry.commitment_id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("progress of an invisible commitment"))?)
     }
 
     /// The report this entry belongs to.
-    async fn report(&self) -> Option<FollowUpReport> {
-        self.report.clone().map(FollowUpReport::shown)
+    async fn report(&self) -> Result<Option<FollowUpReport>> {
+        let all = once(&self.0.loaded().reports, || async {
+            let mut seen = std::collections::HashSet::new();
+            let rows: Vec<Visible<FollowUpRow>> = self
+                .0
+                .siblings()
+                .iter()
+                .filter(|e| seen.insert(e.report.id))
+                .map(|e| (*e.report).clone())
+                .collect();
+            let list = FollowUpReport::list(rows.into_iter().map(Listed::Shown).collect());
+            Ok(list.into_iter().map(|r| (r.row().id, r)).collect())
+        })
+        .await?;
+        Ok(all.get(&self.entry().report.id).cloned())
     }
 
     /// Status in the period.
     async fn status(&self) -> Result<ProgressStatus> {
-        Ok(stored(domain::ProgressStatus::parse(&self.entry.status))?.into())
+        Ok(stored(domain::ProgressStatus::parse(&self.entry().entry.status))?.into())
     }
 
     /// Progress in percent (0–100), when given.
     async fn progress_percent(&self) -> Option<i32> {
-        self.entry.progress_percent
+        self.entry().entry.progress_percent
     }
 
     /// Quantity achieved, against the commitment's target, when given.
     async fn actual_quantity(&self) -> Option<f64> {
-        self.entry.actual_quantity
+        self.entry().entry.actual_quantity
     }
 
     /// Activities recorded for the commitment within the report's period:
     /// counted from the evidence, not typed in.
     async fn counted_activities(&self, ctx: &Context<'_>) -> Result<i32> {
-        let Some(report) = &self.report else {
-            return Ok(0);
-        };
-        let activities = request(ctx)?
-            .load_list(ActivitiesOfCommitment(self.entry.commitment_id))
-            .await?;
-        let inside = activities
-            .iter()
-            .filter(|a| {
-                a.date
-                    .is_some_and(|d| report.period_start <= d && d <= report.period_end)
-            })
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().activity_dates, || async {
+            let mut dates: HashMap<Uuid, Vec<NaiveDate>> = HashMap::new();
+            for (commitment, date) in rc.reader.activity_dates_of(self.0.siblings()).await? {
+                dates.entry(commitment).or_default().push(date);
+            }
+            Ok(dates)
+        })
+        .await?;
+        let report = &self.entry().report;
+        let inside = all
+            .get(&self.entry().entry.commitment_id)
+            .into_iter()
+            .flatten()
+            .filter(|d| report.period_start <= **d && **d <= report.period_end)
             .count();
         Ok(i32::try_from(inside).unwrap_or(i32::MAX))
     }
 
     /// Comment.
     async fn comment(&self) -> Option<&str> {
-        self.entry.comment.as_deref()
+        self.entry().entry.comment.as_deref()
     }
 }
 
 /// Whether a commitment was kept, rated when its pledge ended.
 #[derive(Debug, Clone)]
-pub struct CommitmentOutcome(pub commitment_outcome::Model);
+pub struct CommitmentOutcome(pub(crate) Item<OutcomeRow, ()>);
 
 /// Whether a commitment was kept, rated when its pledge ended.
 #[Object]
 impl CommitmentOutcome {
     /// The verdict.
     async fn outcome(&self) -> Result<Outcome> {
-        Ok(stored(domain::Outcome::parse(&self.0.outcome))?.into())
+        Ok(stored(domain::Outcome::parse(&self.0.row().outcome))?.into())
     }
 
     /// Why.
     async fn comment(&self) -> Option<&str> {
-        self.0.comment.as_deref()
+        self.0.row().comment.as_deref()
     }
 
     /// When it was rated.
     async fn rated_at(&self) -> DateTime<Utc> {
-        self.0.rated_at
+        self.0.row().rated_at
     }
 }

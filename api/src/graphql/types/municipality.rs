@@ -1,43 +1,66 @@
-//! `Municipality` (kommun, the tenant) and `County` (län).
+//! `Municipality` (kommun, the tenant) and `County` (län). Both come from
+//! the reference snapshot; only a municipality's pledges cost SQL.
+
+use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
+use tokio::sync::OnceCell;
 
+use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
-use crate::graphql::loaders::{CountyByCode, PledgesOfMunicipality, PoliceAreaOfMunicipality};
 use crate::ids::{self, NodeKind};
-use crate::store::entities::{county, municipality};
+use crate::store::Visible;
+use crate::store::rows::{CountyRow, MunicipalityRow, PledgeRow};
 
-use super::pledge::Pledge;
+use super::pledge::{Pledge, PledgeLoaded};
 use super::police_area::PoliceArea;
+
+/// What has been loaded for a batch of municipalities.
+#[derive(Debug, Default)]
+pub(crate) struct MunicipalityLoaded {
+    pledges: OnceCell<Children<Visible<PledgeRow>, PledgeLoaded>>,
+}
 
 /// A Swedish municipality (kommun). Each pledge belongs to one.
 #[derive(Debug, Clone)]
-pub struct Municipality(pub municipality::Model);
+pub struct Municipality(pub(crate) Item<Arc<MunicipalityRow>, MunicipalityLoaded>);
+
+impl Municipality {
+    /// One object per row, resolved together.
+    pub(crate) fn list(rows: Vec<Arc<MunicipalityRow>>) -> Vec<Self> {
+        Item::all(rows).into_iter().map(Self).collect()
+    }
+
+    pub(crate) fn row(&self) -> &MunicipalityRow {
+        self.0.row()
+    }
+}
 
 /// A Swedish municipality (kommun). Each pledge belongs to one.
 #[Object]
 impl Municipality {
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::Municipality, self.0.id)
+        ids::encode(NodeKind::Municipality, self.row().id)
     }
 
     /// SCB municipality code, four digits, e.g. "0683".
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row().code
     }
 
     /// Name, e.g. "Värnamo".
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row().name
     }
 
     /// The county (län) the municipality lies in.
     async fn county(&self, ctx: &Context<'_>) -> Result<Option<County>> {
         let rc = request(ctx)?;
         Ok(rc
-            .load(CountyByCode(self.0.county_code.clone()))
-            .await?
+            .reference
+            .county(&self.row().county_code)
+            .cloned()
             .map(County))
     }
 
@@ -45,26 +68,28 @@ impl Municipality {
     async fn police_area(&self, ctx: &Context<'_>) -> Result<Option<PoliceArea>> {
         let rc = request(ctx)?;
         Ok(rc
-            .load(PoliceAreaOfMunicipality(self.0.id))
-            .await?
-            .map(PoliceArea))
+            .reference
+            .police_area_covering(self.row().id, rc.today)
+            .cloned()
+            .map(PoliceArea::one))
     }
 
     /// The municipality's pledges the caller may see, newest year first.
     async fn pledges(&self, ctx: &Context<'_>) -> Result<Vec<Pledge>> {
         let rc = request(ctx)?;
-        Ok(rc
-            .load_list(PledgesOfMunicipality(self.0.id))
-            .await?
-            .into_iter()
-            .map(Pledge)
-            .collect())
+        let children = once(&self.0.loaded().pledges, || async {
+            let ids: Vec<_> = self.0.siblings().iter().map(|m| m.id).collect();
+            let rows = rc.reader.pledges_of_municipalities(&ids).await?;
+            Ok(Children::new(rows, |p| p.municipality_id))
+        })
+        .await?;
+        Ok(children.of(self.row().id).into_iter().map(Pledge).collect())
     }
 }
 
 /// A Swedish county (län).
 #[derive(Debug, Clone)]
-pub struct County(pub county::Model);
+pub struct County(pub(crate) Arc<CountyRow>);
 
 /// A Swedish county (län).
 #[Object]

@@ -1,30 +1,60 @@
 //! `Pledge` (medborgarlöfte) and `Signatory`.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{BasisKind, Party, PledgeStatus};
-use crate::graphql::loaders::{
-    CommitmentsOfPledge, FocusAreasOfPledge, FollowUpsOfPledge, MunicipalityById, PledgeById,
-    PoliceAreaById, SignatoriesOfPledge,
-};
 use crate::graphql::scalars::Date;
 use crate::ids::{self, NodeKind};
-use crate::store::entities::{pledge, signatory};
+use crate::store::Visible;
+use crate::store::follow_ups::Listed;
+use crate::store::rows::{CommitmentRow, PledgeFocusAreaRow, PledgeRow, SignatoryRow};
 
-use super::commitment::Commitment;
+use super::commitment::{Commitment, CommitmentLoaded};
 use super::focus_area::PledgeFocusArea;
-use super::follow_up::FollowUpReport;
+use super::follow_up::{FollowUpLoaded, FollowUpReport};
 use super::municipality::Municipality;
 use super::police_area::PoliceArea;
 use super::{stored, strings};
 
+/// What has been loaded for a batch of pledges, one cell per relation.
+#[derive(Debug, Default)]
+pub(crate) struct PledgeLoaded {
+    municipalities: OnceCell<HashMap<Uuid, Municipality>>,
+    police_areas: OnceCell<HashMap<Uuid, PoliceArea>>,
+    supersedes: OnceCell<HashMap<Uuid, Pledge>>,
+    focus_areas: OnceCell<Children<PledgeFocusAreaRow, ()>>,
+    commitments: OnceCell<Children<Visible<CommitmentRow>, CommitmentLoaded>>,
+    signatories: OnceCell<Children<SignatoryRow, ()>>,
+    follow_ups: OnceCell<Children<Listed, FollowUpLoaded>>,
+}
+
 /// A citizen pledge (medborgarlöfte): what a municipality and its local
 /// police area promise their residents for a period, and why.
 #[derive(Debug, Clone)]
-pub struct Pledge(pub pledge::Model);
+pub struct Pledge(pub(crate) Item<Visible<PledgeRow>, PledgeLoaded>);
+
+impl Pledge {
+    /// One object per row, resolved together.
+    pub(crate) fn list(rows: Vec<Visible<PledgeRow>>) -> Vec<Self> {
+        Item::all(rows).into_iter().map(Self).collect()
+    }
+
+    pub(crate) fn one(row: Visible<PledgeRow>) -> Self {
+        Self(Item::one(row))
+    }
+
+    pub(crate) fn row(&self) -> &PledgeRow {
+        self.0.row()
+    }
+}
 
 /// A citizen pledge (medborgarlöfte): what a municipality and its local
 /// police area promise their residents for a period, and why.
@@ -32,96 +62,135 @@ pub struct Pledge(pub pledge::Model);
 impl Pledge {
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::Pledge, self.0.id)
+        ids::encode(NodeKind::Pledge, self.row().id)
     }
 
     /// The year the pledge is for.
     async fn year(&self) -> i32 {
-        self.0.year
+        self.row().year
     }
 
     /// Title, as the document gives it.
     async fn title(&self) -> &str {
-        &self.0.title
+        &self.row().title
     }
 
     /// Lifecycle status.
     async fn status(&self) -> Result<PledgeStatus> {
-        Ok(stored(domain::PledgeStatus::parse(&self.0.status))?.into())
+        Ok(stored(domain::PledgeStatus::parse(&self.row().status))?.into())
     }
 
     /// First day the pledge applies.
     async fn valid_from(&self) -> Date {
-        self.0.valid_from.into()
+        self.row().valid_from.into()
     }
 
     /// Last day the pledge applies (inclusive).
     async fn valid_to(&self) -> Date {
-        self.0.valid_to.into()
+        self.row().valid_to.into()
     }
 
     /// Whether today falls within the validity period.
     async fn in_force(&self, ctx: &Context<'_>) -> Result<bool> {
         let today = request(ctx)?.today;
-        Ok(self.0.valid_from <= today && today <= self.0.valid_to)
+        Ok(self.row().valid_from <= today && today <= self.row().valid_to)
     }
 
     /// Day both sides had signed; null when not signed or not known.
     async fn signed_on(&self) -> Option<Date> {
-        self.0.signed_on.map(Date)
+        self.row().signed_on.map(Date)
     }
 
     /// Version for optimistic concurrency; send it back when editing.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row().version
     }
 
     /// The municipality (tenant) making the pledge.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Municipality> {
-        let row = request(ctx)?
-            .load(MunicipalityById(self.0.municipality_id))
-            .await?
-            .ok_or_else(|| ApiError::internal("pledge without municipality"))?;
-        Ok(Municipality(row))
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().municipalities, || async {
+            let mut ids: Vec<Uuid> = self
+                .0
+                .siblings()
+                .iter()
+                .map(|p| p.municipality_id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let reference = rc
+                .reference_knowing(|r| ids.iter().all(|id| r.municipality(*id).is_some()))
+                .await?;
+            let rows = ids
+                .iter()
+                .filter_map(|id| reference.municipality(*id).cloned())
+                .collect();
+            Ok(Municipality::list(rows)
+                .into_iter()
+                .map(|m| (m.row().id, m))
+                .collect())
+        })
+        .await?;
+        Ok(all
+            .get(&self.row().municipality_id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("pledge without municipality"))?)
     }
 
     /// The local police area making the pledge.
     async fn police_area(&self, ctx: &Context<'_>) -> Result<PoliceArea> {
-        let row = request(ctx)?
-            .load(PoliceAreaById(self.0.police_area_id))
-            .await?
-            .ok_or_else(|| ApiError::internal("pledge without police area"))?;
-        Ok(PoliceArea(row))
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().police_areas, || async {
+            let mut ids: Vec<Uuid> = self.0.siblings().iter().map(|p| p.police_area_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let reference = rc
+                .reference_knowing(|r| ids.iter().all(|id| r.police_area(*id).is_some()))
+                .await?;
+            let rows = ids
+                .iter()
+                .filter_map(|id| reference.police_area(*id).cloned())
+                .collect();
+            Ok(PoliceArea::list(rows)
+                .into_iter()
+                .map(|a| (a.row().id, a))
+                .collect())
+        })
+        .await?;
+        Ok(all
+            .get(&self.row().police_area_id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("pledge without police area"))?)
     }
 
     /// Opening text explaining the pledge, before the promise itself.
     async fn introduction(&self) -> Option<&str> {
-        self.0.introduction.as_deref()
+        self.row().introduction.as_deref()
     }
 
     /// The promise ("… lovar att …"), verbatim.
     async fn promise_statement(&self) -> Option<&str> {
-        self.0.promise_statement.as_deref()
+        self.row().promise_statement.as_deref()
     }
 
     /// The general situation picture (lägesbild).
     async fn situation_picture(&self) -> Option<&str> {
-        self.0.situation_picture.as_deref()
+        self.row().situation_picture.as_deref()
     }
 
     /// The expected effect (effekt).
     async fn expected_effect(&self) -> Option<&str> {
-        self.0.expected_effect.as_deref()
+        self.row().expected_effect.as_deref()
     }
 
     /// Background (bakgrund): how the pledge came about.
     async fn background(&self) -> Option<&str> {
-        self.0.background.as_deref()
+        self.row().background.as_deref()
     }
 
     /// Kinds of evidence the pledge is built on (underlag).
     async fn basis_kinds(&self) -> Result<Vec<BasisKind>> {
-        strings(&self.0.basis_kinds)
+        strings(&self.row().basis_kinds)
             .iter()
             .map(|k| Ok(stored(domain::BasisKind::parse(k))?.into()))
             .collect()
@@ -129,42 +198,62 @@ impl Pledge {
 
     /// How the pledge is followed up (uppföljning).
     async fn follow_up_plan(&self) -> Option<&str> {
-        self.0.follow_up_plan.as_deref()
+        self.row().follow_up_plan.as_deref()
     }
 
     /// Who prepared the pledge, as the document names them.
     async fn prepared_by(&self) -> Option<&str> {
-        self.0.prepared_by.as_deref()
+        self.row().prepared_by.as_deref()
     }
 
     /// Title of the source document.
     async fn source_title(&self) -> Option<&str> {
-        self.0.source_title.as_deref()
+        self.row().source_title.as_deref()
     }
 
     /// Where the source document is published.
     async fn source_url(&self) -> Option<&str> {
-        self.0.source_url.as_deref()
+        self.row().source_url.as_deref()
     }
 
     /// Why the pledge was withdrawn, when it was.
     async fn withdrawn_reason(&self) -> Option<&str> {
-        self.0.withdrawn_reason.as_deref()
+        self.row().withdrawn_reason.as_deref()
     }
 
     /// The earlier pledge this one replaces, if the caller may see it.
     async fn supersedes(&self, ctx: &Context<'_>) -> Result<Option<Pledge>> {
-        let Some(id) = self.0.supersedes_id else {
+        let Some(id) = self.row().supersedes_id else {
             return Ok(None);
         };
-        Ok(request(ctx)?.load(PledgeById(id)).await?.map(Pledge))
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().supersedes, || async {
+            let ids: Vec<Uuid> = self
+                .0
+                .siblings()
+                .iter()
+                .filter_map(|p| p.supersedes_id)
+                .collect();
+            let rows = rc.reader.pledges_by_ids(&ids).await?;
+            Ok(Pledge::list(rows)
+                .into_iter()
+                .map(|p| (p.row().id, p))
+                .collect())
+        })
+        .await?;
+        Ok(all.get(&id).cloned())
     }
 
     /// The focus areas with the pledge's own text about each, in order.
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<PledgeFocusArea>> {
-        Ok(request(ctx)?
-            .load_list(FocusAreasOfPledge(self.0.id))
-            .await?
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().focus_areas, || async {
+            let rows = rc.reader.pledge_focus_areas_of(self.0.siblings()).await?;
+            Ok(Children::new(rows, |f| f.pledge_id))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
             .into_iter()
             .map(PledgeFocusArea)
             .collect())
@@ -172,9 +261,14 @@ impl Pledge {
 
     /// The commitments ("Detta gör vi genom att …"), ordered by position.
     async fn commitments(&self, ctx: &Context<'_>) -> Result<Vec<Commitment>> {
-        Ok(request(ctx)?
-            .load_list(CommitmentsOfPledge(self.0.id))
-            .await?
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().commitments, || async {
+            let rows = rc.reader.commitments_of(self.0.siblings()).await?;
+            Ok(Children::new(rows, |c| c.pledge_id))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
             .into_iter()
             .map(Commitment)
             .collect())
@@ -182,9 +276,14 @@ impl Pledge {
 
     /// The people who signed, municipality side first as in the documents.
     async fn signatories(&self, ctx: &Context<'_>) -> Result<Vec<Signatory>> {
-        Ok(request(ctx)?
-            .load_list(SignatoriesOfPledge(self.0.id))
-            .await?
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().signatories, || async {
+            let rows = rc.reader.signatories_of(self.0.siblings()).await?;
+            Ok(Children::new(rows, |s| s.pledge_id))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
             .into_iter()
             .map(Signatory)
             .collect())
@@ -192,49 +291,57 @@ impl Pledge {
 
     /// Follow-up reports the caller may see, by period.
     async fn follow_ups(&self, ctx: &Context<'_>) -> Result<Vec<FollowUpReport>> {
-        Ok(request(ctx)?
-            .load_list(FollowUpsOfPledge(self.0.id))
-            .await?
+        let rc = request(ctx)?;
+        let children = once(&self.0.loaded().follow_ups, || async {
+            let rows = rc.reader.follow_ups_of(self.0.siblings()).await?;
+            Ok(Children::new(
+                rows.into_iter().map(Listed::Shown).collect(),
+                |r| r.row().pledge_id,
+            ))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
             .into_iter()
-            .map(FollowUpReport::shown)
+            .map(FollowUpReport)
             .collect())
     }
 
     /// When the pledge was created here.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.row().created_at
     }
 
     /// When the pledge last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.row().updated_at
     }
 }
 
 /// A person who signed a pledge for one side.
 #[derive(Debug, Clone)]
-pub struct Signatory(pub signatory::Model);
+pub struct Signatory(pub(crate) Item<SignatoryRow, ()>);
 
 /// A person who signed a pledge for one side.
 #[Object]
 impl Signatory {
     /// Full name.
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.0.row().name
     }
 
     /// Title, e.g. "Kommunstyrelsens ordförande".
     async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
+        self.0.row().title.as_deref()
     }
 
     /// The side signed for: MUNICIPALITY or POLICE.
     async fn party(&self) -> Result<Party> {
-        Ok(stored(domain::Party::parse(&self.0.party))?.into())
+        Ok(stored(domain::Party::parse(&self.0.row().party))?.into())
     }
 
     /// Day of signing; null when the document does not say.
     async fn signed_on(&self) -> Option<Date> {
-        self.0.signed_on.map(Date)
+        self.0.row().signed_on.map(Date)
     }
 }

@@ -1,52 +1,88 @@
-//! `PoliceArea`: a local police area (lokalpolisområde).
+//! `PoliceArea`: a local police area (lokalpolisområde), from the
+//! reference snapshot.
+
+use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
+use tokio::sync::OnceCell;
 
+use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
-use crate::graphql::loaders::MunicipalitiesOfPoliceArea;
 use crate::ids::{self, NodeKind};
-use crate::store::entities::police_area;
+use crate::store::rows::{MunicipalityRow, PoliceAreaRow};
 
-use super::municipality::Municipality;
+use super::municipality::{Municipality, MunicipalityLoaded};
+
+/// What has been loaded for a batch of police areas.
+#[derive(Debug, Default)]
+pub(crate) struct PoliceAreaLoaded {
+    /// The covered municipalities of all the batch's areas, as one batch,
+    /// so their pledges load together.
+    municipalities: OnceCell<Children<Arc<MunicipalityRow>, MunicipalityLoaded>>,
+}
 
 /// A local police area (lokalpolisområde, LPO): the Police side of pledges.
 #[derive(Debug, Clone)]
-pub struct PoliceArea(pub police_area::Model);
+pub struct PoliceArea(pub(crate) Item<Arc<PoliceAreaRow>, PoliceAreaLoaded>);
+
+impl PoliceArea {
+    /// One object per row, resolved together.
+    pub(crate) fn list(rows: Vec<Arc<PoliceAreaRow>>) -> Vec<Self> {
+        Item::all(rows).into_iter().map(Self).collect()
+    }
+
+    pub(crate) fn one(row: Arc<PoliceAreaRow>) -> Self {
+        Self(Item::one(row))
+    }
+
+    pub(crate) fn row(&self) -> &PoliceAreaRow {
+        self.0.row()
+    }
+}
 
 /// A local police area (lokalpolisområde, LPO): the Police side of pledges.
 #[Object]
 impl PoliceArea {
     /// Opaque global ID.
     pub(crate) async fn id(&self) -> ID {
-        ids::encode(NodeKind::PoliceArea, self.0.id)
+        ids::encode(NodeKind::PoliceArea, self.row().id)
     }
 
     /// Slug code, e.g. "lpo-varnamo".
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.row().code
     }
 
     /// Name, e.g. "Lokalpolisområde Värnamo".
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row().name
     }
 
     /// The police district (polisområde) it belongs to.
     async fn district(&self) -> &str {
-        &self.0.district
+        &self.row().district
     }
 
     /// The police region (polisregion) it belongs to.
     async fn region(&self) -> &str {
-        &self.0.region
+        &self.row().region
     }
 
     /// The municipalities it covers today, by name.
     async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
         let rc = request(ctx)?;
-        Ok(rc
-            .load_list(MunicipalitiesOfPoliceArea(self.0.id))
-            .await?
+        let children = once(&self.0.loaded().municipalities, || async {
+            let mut pairs = Vec::new();
+            for area in self.0.siblings() {
+                for m in rc.reference.municipalities_covered_by(area.id, rc.today) {
+                    pairs.push((area.id, m));
+                }
+            }
+            Ok(Children::from_pairs(pairs))
+        })
+        .await?;
+        Ok(children
+            .of(self.row().id)
             .into_iter()
             .map(Municipality)
             .collect())

@@ -7,9 +7,7 @@ use async_graphql::{Context, Object, Result};
 use uuid::Uuid;
 
 use crate::graphql::context::request;
-use crate::graphql::loaders::{MunicipalityById, PoliceAreaById};
 use crate::scope::{Reach, Scope};
-use crate::store::reference;
 
 use super::municipality::Municipality;
 use super::police_area::PoliceArea;
@@ -19,23 +17,23 @@ use super::police_area::PoliceArea;
 #[derive(Debug, Clone)]
 pub struct Viewer(pub Arc<Scope>);
 
-async fn municipalities(ctx: &Context<'_>, ids: BTreeSet<Uuid>) -> Result<Vec<Municipality>> {
+/// The municipalities with these keys, in Swedish name order.
+fn municipalities(ctx: &Context<'_>, ids: BTreeSet<Uuid>) -> Result<Vec<Municipality>> {
     let rc = request(ctx)?;
-    let found = rc
-        .load_many(ids.into_iter().map(MunicipalityById).collect())
-        .await?;
-    let mut list: Vec<Municipality> = found.into_values().map(Municipality).collect();
-    list.sort_by_cached_key(|m| domain::swedish_sort_key(&m.0.name));
-    Ok(list)
+    // The snapshot's list is in name order already.
+    let rows = rc
+        .reference
+        .municipalities()
+        .iter()
+        .filter(|m| ids.contains(&m.id))
+        .cloned()
+        .collect();
+    Ok(Municipality::list(rows))
 }
 
-async fn all_municipalities(ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+fn all_municipalities(ctx: &Context<'_>) -> Result<Vec<Municipality>> {
     let rc = request(ctx)?;
-    Ok(reference::municipalities(&rc.db)
-        .await?
-        .into_iter()
-        .map(Municipality)
-        .collect())
+    Ok(Municipality::list(rc.reference.municipalities().to_vec()))
 }
 
 /// A Viewer exists only for authenticated callers.
@@ -61,24 +59,20 @@ impl Viewer {
 
     /// Municipalities named in the token.
     async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
-        municipalities(ctx, self.0.municipalities()).await
+        municipalities(ctx, self.0.municipalities())
     }
 
     /// Police areas named in the token.
     async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
         let rc = request(ctx)?;
-        let found = rc
-            .load_many(
-                self.0
-                    .police_areas()
-                    .into_iter()
-                    .map(PoliceAreaById)
-                    .collect(),
-            )
-            .await?;
-        let mut list: Vec<PoliceArea> = found.into_values().map(PoliceArea).collect();
-        list.sort_by(|a, b| a.0.code.cmp(&b.0.code));
-        Ok(list)
+        let mut rows: Vec<_> = self
+            .0
+            .police_areas()
+            .into_iter()
+            .filter_map(|id| rc.reference.police_area(id).cloned())
+            .collect();
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(PoliceArea::list(rows))
     }
 
     /// Whether the caller reads unpublished data of every municipality.
@@ -90,8 +84,8 @@ impl Viewer {
     /// reads (police areas resolved to the municipalities they cover today).
     async fn readable_municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
         match self.0.reach() {
-            Some(Reach::All) => all_municipalities(ctx).await,
-            Some(Reach::Only(set)) => municipalities(ctx, set.clone()).await,
+            Some(Reach::All) => all_municipalities(ctx),
+            Some(Reach::Only(set)) => municipalities(ctx, set.clone()),
             None => Ok(Vec::new()),
         }
     }
@@ -99,8 +93,8 @@ impl Viewer {
     /// Municipalities whose pledges the caller may edit.
     async fn editable_municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
         match self.0.editable() {
-            None => all_municipalities(ctx).await,
-            Some(set) => municipalities(ctx, set).await,
+            None => all_municipalities(ctx),
+            Some(set) => municipalities(ctx, set),
         }
     }
 }

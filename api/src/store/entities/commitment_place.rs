@@ -13,6 +13,14 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// Used to read a commitment's places in one statement.
+    #[sea_orm(
+        belongs_to = "super::place::Entity",
+        from = "Column::PlaceId",
+        to = "super::place::Column::Id"
+    )]
+    Place,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -26,6 +26,13 @@ pub enum Relation {
         to = "super::commitment::Column::Id"
     )]
     Commitment,
+    /// Used to read entries with their reports in one statement.
+    #[sea_orm(
+        belongs_to = "super::follow_up_report::Entity",
+        from = "Column::ReportId",
+        to = "super::follow_up_report::Column::Id"
+    )]
+    Report,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

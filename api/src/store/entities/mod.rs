@@ -10,6 +10,7 @@ pub mod commitment_place;
 pub mod commitment_progress;
 pub mod county;
 pub mod coverage;
+pub mod data_version;
 pub mod focus_area;
 pub mod follow_up_report;
 pub mod municipality;

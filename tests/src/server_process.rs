@@ -1,0 +1,108 @@
+//! `api serve` as a separate process: for tests that need several server
+//! instances on one database, as a PostgreSQL deployment runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+/// A running `api serve` process; killed when dropped.
+#[derive(Debug)]
+pub struct ServerProcess {
+    child: Child,
+    pub base_url: String,
+    log: PathBuf,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// The `api` binary of this build: next to the directory of this test
+/// executable (`target/<profile>/deps/..`).
+fn api_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let binary = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test executable lives in target/<profile>/deps")
+        .join(format!("api{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} does not exist: build it first (`cargo build -p api`; `cargo test --workspace` does)",
+        binary.display()
+    );
+    binary
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl ServerProcess {
+    /// Starts `api serve` on `database_url` in development mode (the dev
+    /// secret `tests::token` signs with) and waits until it answers.
+    pub async fn start(database_url: &str) -> Self {
+        let port = free_port();
+        let log = std::env::temp_dir().join(format!(
+            "medborgarloften-api-{}-{port}.log",
+            std::process::id()
+        ));
+        let child = Command::new(api_binary())
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("APP_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .env_remove("APP_ENV")
+            .env_remove("AUTH_HS256_SECRET")
+            .env_remove("AUTH_JWKS_FILE")
+            .env_remove("AUTH_JWKS_URL")
+            .env_remove("AUTH_ISSUER")
+            .env_remove("AUTH_AUDIENCE")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("a log file"))
+            .spawn()
+            .expect("the api binary starts");
+        let mut server = Self {
+            child,
+            base_url: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        server.wait_until_it_answers().await;
+        server
+    }
+
+    async fn wait_until_it_answers(&mut self) {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "api serve exited with {status}: {}",
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
+            }
+            let probe = client
+                .post(format!("{}/graphql", self.base_url))
+                .json(&json!({ "query": "{ focusAreas { code } }" }))
+                .send()
+                .await;
+            if probe.is_ok_and(|r| r.status() == 200) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "api serve did not answer within 60 s: {}",
+            std::fs::read_to_string(&self.log).unwrap_or_default()
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! The public response cache is never stale. Anonymous answers are cached,
+//! signed-in ones never; once a mutation that changes public data has
+//! returned — through any instance — no instance serves an answer computed
+//! before it, not even for a moment. The two-instance test runs two real
+//! `api serve` processes on one PostgreSQL database, warms an answer on B,
+//! writes through A and reads through B at once.
+
+use serde_json::{Value, json};
+use tests::{PostgresDatabase, ServerProcess, db_test, token};
+
+fn vaggeryd_editor() -> String {
+    token("vera-vaggeryd", &["municipality_editor"], &["0665"], &[])
+}
+
+fn lpo_varnamo_editor() -> String {
+    token("per-polis", &["police_editor"], &[], &["lpo-varnamo"])
+}
+
+/// Vaggeryd's public pledges with their commitments and latest progress.
+const VAGGERYD_PLEDGES: &str = r#"{ pledges(filter: { municipality: "0665" }) {
+  totalCount nodes { id title status commitments { text latestProgress { status comment } } } } }"#;
+
+/// Vaggeryd's public follow-up reports.
+const VAGGERYD_REPORTS: &str = r#"{ followUps(filter: { municipality: "0665" }) {
+  totalCount nodes { id summary status } } }"#;
+
+/// POSTs a query to `base_url` (anonymous without `token`); the `data`.
+async fn data(base_url: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let client = reqwest::Client::new();
+    let mut request = client
+        .post(format!("{base_url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let body: Value = request
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON body");
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// A Vaggeryd draft for `year` with one commitment: (pledge id, commitment id).
+async fn draft(base_url: &str, title: &str, year: i32) -> (String, String) {
+    let created = data(
+        base_url,
+        Some(&vaggeryd_editor()),
+        "mutation ($t: String!, $y: Int!, $from: Date!, $to: Date!) {
+           createPledge(input: { municipality: \"0665\", policeArea: \"lpo-varnamo\", year: $y,
+             title: $t, validFrom: $from, validTo: $to }) { id } }",
+        json!({ "t": title, "y": year, "from": format!("{year}-01-01"), "to": format!("{year}-12-31") }),
+    )
+    .await;
+    let pledge = created["createPledge"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let added = data(
+        base_url,
+        Some(&vaggeryd_editor()),
+        "mutation ($p: ID!) { addCommitment(pledgeId: $p, input: { text: \"Trygghetsvandringar.\", responsible: JOINT }) { id } }",
+        json!({ "p": pledge }),
+    )
+    .await;
+    let commitment = added["addCommitment"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    (pledge, commitment)
+}
+
+/// Both sides approve `pledge`; then it is published. Returns once the
+/// publishing mutation has answered.
+async fn sign_and_publish(base_url: &str, pledge: &str) {
+    let approve = "mutation ($id: ID!) { approvePledge(id: $id) { status } }";
+    data(
+        base_url,
+        Some(&vaggeryd_editor()),
+        approve,
+        json!({ "id": pledge }),
+    )
+    .await;
+    data(
+        base_url,
+        Some(&lpo_varnamo_editor()),
+        approve,
+        json!({ "id": pledge }),
+    )
+    .await;
+    let published = data(
+        base_url,
+        Some(&vaggeryd_editor()),
+        "mutation ($id: ID!) { publishPledge(id: $id) { status } }",
+        json!({ "id": pledge }),
+    )
+    .await;
+    assert_eq!(published["publishPledge"]["status"], "PUBLISHED");
+}
+
+/// A published report of `pledge` (one commitment) saying `comment`.
+async fn publish_report(base_url: &str, pledge: &str, commitment: &str, comment: &str) -> String {
+    let created = data(
+        base_url,
+        Some(&vaggeryd_editor()),
+        "mutation ($input: FollowUpReportInput!) { createFollowUpReport(input: $input) { id } }",
+        json!({ "input": {
+            "pledgeId": pledge, "periodKind": "AD_HOC", "periodStart": "2026-01-01",
+            "periodEnd": "2026-04-30", "summary": comment,
+            "progress": [{ "commitmentId": commitment, "status": "ONGOING", "comment": comment }],
+        }}),
+    )
+    .await;
+    let report = created["createFollowUpReport"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    data(
+        base_url,
+        Some(&vaggeryd_editor()),
+        "mutation ($id: ID!) { publishFollowUpReport(id: $id) { status } }",
+        json!({ "id": report }),
+    )
+    .await;
+    report
+}
+
+/// Reads `query` anonymously twice through `base_url`: the second answer
+/// comes from the cache. Returns it.
+async fn warm(base_url: &str, query: &str) -> Value {
+    let first = data(base_url, None, query, json!({})).await;
+    let second = data(base_url, None, query, json!({})).await;
+    assert_eq!(first, second);
+    second
+}
+
+db_test!(only_anonymous_answers_enter_the_cache, |app| {
+    let query = "{ pledges { totalCount nodes { title } } }";
+    assert_eq!(app.cached_answers(), 0);
+    for caller in [
+        token("ada", &["regional_analyst"], &[], &[]),
+        vaggeryd_editor(),
+        token("nobody", &[], &[], &[]),
+    ] {
+        app.data_as(&caller, query, json!({})).await;
+        assert_eq!(app.cached_answers(), 0, "a signed-in answer was cached");
+    }
+    let public = app.data(query, json!({})).await;
+    assert_eq!(app.cached_answers(), 1);
+
+    // A hit costs at most the version check, and answers the same.
+    let before = app.statements();
+    assert_eq!(app.data(query, json!({})).await, public);
+    assert!(
+        app.statements() - before <= 1,
+        "a cached answer ran queries"
+    );
+    assert_eq!(app.cached_answers(), 1);
+});
+
+db_test!(a_cached_answer_is_recomputed_once_a_write_commits, |app| {
+    let base = app.base_url.clone();
+    let before = warm(&base, VAGGERYD_PLEDGES).await;
+    let (pledge, _) = draft(&base, "Nytt löfte", 2026).await;
+    // A draft is no public data: the answer stays the same (recomputed).
+    assert_eq!(data(&base, None, VAGGERYD_PLEDGES, json!({})).await, before);
+    sign_and_publish(&base, &pledge).await;
+    let after = data(&base, None, VAGGERYD_PLEDGES, json!({})).await;
+    assert!(ids(&after["pledges"]).contains(&pledge), "{after}");
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_instance_serves_an_answer_older_than_a_write_through_another() {
+    let Some(database) = PostgresDatabase::create().await else {
+        eprintln!("skipped: TEST_DATABASE_URL is not set (PostgreSQL only)");
+        return;
+    };
+    // A migrates and seeds; B starts on the ready database.
+    let server_a = ServerProcess::start(database.url()).await;
+    let server_b = ServerProcess::start(database.url()).await;
+    let (a, b) = (server_a.base_url.clone(), server_b.base_url.clone());
+
+    // Pledges and their commitments: published through A, seen on B at once.
+    let warmed = warm(&b, VAGGERYD_PLEDGES).await;
+    let (pledge, commitment) = draft(&a, "Löfte genom A", 2026).await;
+    sign_and_publish(&a, &pledge).await;
+    let seen = data(&b, None, VAGGERYD_PLEDGES, json!({})).await;
+    assert_ne!(
+        seen, warmed,
+        "B served the answer from before the publication"
+    );
+    let node = seen["pledges"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["id"] == pledge.as_str())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        node["commitments"],
+        json!([{ "text": "Trygghetsvandringar.", "latestProgress": null }]),
+        "{seen}"
+    );
+
+    // Follow-up reports and a commitment's latest progress.
+    warm(&b, VAGGERYD_PLEDGES).await;
+    let reports_before = warm(&b, VAGGERYD_REPORTS).await;
+    let report = publish_report(&a, &pledge, &commitment, "Genom A").await;
+    let reports = data(&b, None, VAGGERYD_REPORTS, json!({})).await;
+    assert!(
+        ids(&reports["followUps"]).contains(&report),
+        "{reports} after {reports_before}"
+    );
+    let seen = data(&b, None, VAGGERYD_PLEDGES, json!({})).await;
+    let node = seen["pledges"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["id"] == pledge.as_str())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        node["commitments"][0]["latestProgress"],
+        json!({ "status": "ONGOING", "comment": "Genom A" }),
+        "{seen}"
+    );
+
+    // Withdrawn through A: gone on B at once, report and pledge alike.
+    warm(&b, VAGGERYD_REPORTS).await;
+    data(
+        &a,
+        Some(&vaggeryd_editor()),
+        "mutation ($id: ID!) { withdrawFollowUpReport(id: $id, reason: \"Fel period\") { status } }",
+        json!({ "id": report }),
+    )
+    .await;
+    let reports = data(&b, None, VAGGERYD_REPORTS, json!({})).await;
+    assert!(!ids(&reports["followUps"]).contains(&report), "{reports}");
+
+    warm(&b, VAGGERYD_PLEDGES).await;
+    data(
+        &a,
+        Some(&vaggeryd_editor()),
+        "mutation ($id: ID!) { withdrawPledge(id: $id, reason: \"Ersätts\") { status } }",
+        json!({ "id": pledge }),
+    )
+    .await;
+    let seen = data(&b, None, VAGGERYD_PLEDGES, json!({})).await;
+    assert!(!ids(&seen["pledges"]).contains(&pledge), "{seen}");
+    drop((server_a, server_b));
+    drop(database);
+}
