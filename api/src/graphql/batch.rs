@@ -89,6 +89,20 @@ impl<T, L> Item<T, L> {
     }
 }
 
+/// One new batch of `rows`, its items wrapped by `wrap` and keyed by the
+/// `key` of their row: for relations that point up or across (a
+/// commitment's pledge), where children are found by key, not by parent.
+pub(crate) fn keyed<T, L: Default, O>(
+    rows: Vec<T>,
+    key: impl Fn(&T) -> Uuid,
+    wrap: impl Fn(Item<T, L>) -> O,
+) -> HashMap<Uuid, O> {
+    Item::all(rows)
+        .into_iter()
+        .map(|item| (key(item.row()), wrap(item)))
+        .collect()
+}
+
 /// The children of a batch's rows: one batch of them, grouped by the key
 /// of the parent they belong to, each group in load order.
 #[derive(Debug)]

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object, Result};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::graphql::batch::{Children, Item, once};
+use crate::graphql::batch::{Children, Item, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::Method;
 use crate::graphql::scalars::Date;
@@ -98,10 +98,7 @@ impl Activity {
                 .filter_map(|a| a.commitment_id)
                 .collect();
             let rows = rc.reader.commitments_by_ids(&ids).await?;
-            Ok(Commitment::list(rows)
-                .into_iter()
-                .map(|c| (c.row().id, c))
-                .collect())
+            Ok(keyed(rows, |c| c.id, Commitment))
         })
         .await?;
         Ok(all.get(&id).cloned())

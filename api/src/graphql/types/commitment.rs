@@ -7,7 +7,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::batch::{Children, Item, once};
+use crate::graphql::batch::{Children, Item, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{Method, Party, PeriodKind};
 use crate::ids::{self, NodeKind};
@@ -39,11 +39,6 @@ pub(crate) struct CommitmentLoaded {
 pub struct Commitment(pub(crate) Item<Visible<CommitmentRow>, CommitmentLoaded>);
 
 impl Commitment {
-    /// One object per row, resolved together.
-    pub(crate) fn list(rows: Vec<Visible<CommitmentRow>>) -> Vec<Self> {
-        Item::all(rows).into_iter().map(Self).collect()
-    }
-
     pub(crate) fn one(row: Visible<CommitmentRow>) -> Self {
         Self(Item::one(row))
     }
@@ -212,10 +207,7 @@ impl Commitment {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().pledges, || async {
             let rows = rc.reader.pledges_of_commitments(self.0.siblings()).await?;
-            Ok(Pledge::list(rows)
-                .into_iter()
-                .map(|p| (p.row().id, p))
-                .collect())
+            Ok(keyed(rows, |p| p.id, Pledge))
         })
         .await?;
         Ok(all

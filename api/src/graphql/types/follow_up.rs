@@ -8,7 +8,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::graphql::batch::{Children, Item, once};
+use crate::graphql::batch::{Children, Item, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{FollowUpStatus, Outcome, PeriodKind, ProgressStatus};
 use crate::graphql::scalars::Date;
@@ -74,10 +74,7 @@ impl FollowUpReport {
                 .map(|r| r.row().pledge_id)
                 .collect();
             let rows = rc.reader.pledges_by_ids(&ids).await?;
-            Ok(Pledge::list(rows)
-                .into_iter()
-                .map(|p| (p.row().id, p))
-                .collect())
+            Ok(keyed(rows, |p| p.id, Pledge))
         })
         .await?;
         Ok(all.get(&self.row().pledge_id).cloned())
@@ -218,10 +215,7 @@ impl CommitmentProgress {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().commitments, || async {
             let rows = rc.reader.commitments_of_progress(self.0.siblings()).await?;
-            Ok(Commitment::list(rows)
-                .into_iter()
-                .map(|c| (c.row().id, c))
-                .collect())
+            Ok(keyed(rows, |c| c.id, Commitment))
         })
         .await?;
         Ok(all
@@ -241,8 +235,8 @@ impl CommitmentProgress {
                 .filter(|e| seen.insert(e.report.id))
                 .map(|e| (*e.report).clone())
                 .collect();
-            let list = FollowUpReport::list(rows.into_iter().map(Listed::Shown).collect());
-            Ok(list.into_iter().map(|r| (r.row().id, r)).collect())
+            let listed = rows.into_iter().map(Listed::Shown).collect();
+            Ok(keyed(listed, |r: &Listed| r.row().id, FollowUpReport))
         })
         .await?;
         Ok(all.get(&self.entry().report.id).cloned())

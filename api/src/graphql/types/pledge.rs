@@ -8,7 +8,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::graphql::batch::{Children, Item, once};
+use crate::graphql::batch::{Children, Item, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{BasisKind, Party, PledgeStatus};
 use crate::graphql::scalars::Date;
@@ -125,10 +125,7 @@ impl Pledge {
                 .iter()
                 .filter_map(|id| reference.municipality(*id).cloned())
                 .collect();
-            Ok(Municipality::list(rows)
-                .into_iter()
-                .map(|m| (m.row().id, m))
-                .collect())
+            Ok(keyed(rows, |m| m.id, Municipality))
         })
         .await?;
         Ok(all
@@ -151,10 +148,7 @@ impl Pledge {
                 .iter()
                 .filter_map(|id| reference.police_area(*id).cloned())
                 .collect();
-            Ok(PoliceArea::list(rows)
-                .into_iter()
-                .map(|a| (a.row().id, a))
-                .collect())
+            Ok(keyed(rows, |a| a.id, PoliceArea))
         })
         .await?;
         Ok(all
@@ -235,10 +229,7 @@ impl Pledge {
                 .filter_map(|p| p.supersedes_id)
                 .collect();
             let rows = rc.reader.pledges_by_ids(&ids).await?;
-            Ok(Pledge::list(rows)
-                .into_iter()
-                .map(|p| (p.row().id, p))
-                .collect())
+            Ok(keyed(rows, |p| p.id, Pledge))
         })
         .await?;
         Ok(all.get(&id).cloned())
