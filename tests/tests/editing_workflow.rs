@@ -6,7 +6,7 @@
 //! name their field. A refused write changes nothing and leaves no audit
 //! entry.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 use tests::{TestApp, db_test, error_codes, token};
 
@@ -330,10 +330,11 @@ db_test!(
         )
         .await;
 
-        // The police side of the covering area approves: signed today.
-        let before = Utc::now().date_naive();
+        // The police side of the covering area approves: signed today, in
+        // Sweden (between 23:00 and 24:00 UTC that is already tomorrow).
+        let before = api::calendar::today();
         let signed = approve(&app, &lpo_varnamo_editor(), &draft).await;
-        let after = Utc::now().date_naive();
+        let after = api::calendar::today();
         assert_eq!(signed["status"], "SIGNED", "{signed}");
         let signed_on: NaiveDate = signed["signedOn"]
             .as_str()
