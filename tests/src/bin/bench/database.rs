@@ -1,6 +1,7 @@
 //! The bench's own PostgreSQL database: created fresh for one run and
 //! dropped at its end, so runs never see each other's data.
 
+use ::tests::replace_database;
 use anyhow::{Context, bail};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
@@ -128,25 +129,6 @@ fn ensure_loopback(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `postgres://u@h:p/old?x` -> `postgres://u@h:p/new?x`.
-fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let authority_end = base
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|start| base[start..].find('/').map(|j| start + j))
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{}", &base[..authority_end], name);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
 /// The URL with any password left out, for messages; other text as it is.
 pub(crate) fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -180,18 +162,6 @@ mod tests {
         ] {
             assert!(ensure_loopback(url).is_err(), "{url}");
         }
-    }
-
-    #[test]
-    fn the_database_name_is_replaced_and_the_rest_kept() {
-        assert_eq!(
-            replace_database("postgres://postgres@127.0.0.1:5432/postgres", "b1"),
-            "postgres://postgres@127.0.0.1:5432/b1"
-        );
-        assert_eq!(
-            replace_database("postgres://u:p@h/db?sslmode=disable", "b2"),
-            "postgres://u:p@h/b2?sslmode=disable"
-        );
     }
 
     #[test]
