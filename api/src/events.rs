@@ -3,14 +3,15 @@
 //! subscribers of every process on the same database; with SQLite (one
 //! process) they stay in-process. Events carry keys only: each subscriber
 //! loads the entity through its own scope, so an event never shows more
-//! than the subscriber may see.
+//! than the subscriber may see. The bus keeps the connection it was
+//! started with only to send NOTIFY; it reads no rows.
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use crate::store::entities::follow_up_report;
+use crate::store::rows::FollowUpRow;
 
 /// The NOTIFY channel of this application.
 const CHANNEL: &str = "medborgarloften_events";
@@ -34,7 +35,9 @@ pub struct Event {
 #[derive(Debug, Clone)]
 pub struct Events {
     local: broadcast::Sender<Event>,
-    via_postgres: bool,
+    /// On PostgreSQL, the connection events are announced through (NOTIFY);
+    /// `None` keeps them in-process.
+    notify: Option<DatabaseConnection>,
 }
 
 impl Events {
@@ -69,7 +72,7 @@ impl Events {
         }
         Ok(Self {
             local,
-            via_postgres,
+            notify: via_postgres.then(|| db.clone()),
         })
     }
 
@@ -79,11 +82,11 @@ impl Events {
 
     /// Announces a committed change. Failing to announce never fails the
     /// write that already committed; it is logged.
-    pub async fn emit(&self, db: &DatabaseConnection, event: Event) {
-        if !self.via_postgres {
+    pub async fn emit(&self, event: Event) {
+        let Some(db) = &self.notify else {
             let _ = self.local.send(event);
             return;
-        }
+        };
         let payload = match serde_json::to_string(&event) {
             Ok(payload) => payload,
             Err(err) => return tracing::error!(%err, "event not serialisable"),
@@ -99,31 +102,21 @@ impl Events {
     }
 
     /// A pledge or one of its commitments changed.
-    pub async fn pledge_changed(&self, db: &DatabaseConnection, pledge: Uuid, municipality: Uuid) {
-        self.emit(
-            db,
-            Event {
-                kind: EventKind::PledgeChanged,
-                id: pledge,
-                municipality_id: municipality,
-            },
-        )
+    pub async fn pledge_changed(&self, pledge: Uuid, municipality: Uuid) {
+        self.emit(Event {
+            kind: EventKind::PledgeChanged,
+            id: pledge,
+            municipality_id: municipality,
+        })
         .await;
     }
 
-    pub async fn follow_up_published(
-        &self,
-        db: &DatabaseConnection,
-        row: &follow_up_report::Model,
-    ) {
-        self.emit(
-            db,
-            Event {
-                kind: EventKind::FollowUpPublished,
-                id: row.id,
-                municipality_id: row.municipality_id,
-            },
-        )
+    pub async fn follow_up_published(&self, row: &FollowUpRow) {
+        self.emit(Event {
+            kind: EventKind::FollowUpPublished,
+            id: row.id,
+            municipality_id: row.municipality_id,
+        })
         .await;
     }
 }

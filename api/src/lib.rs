@@ -3,10 +3,14 @@
 //! Data flows one way: HTTP (`http`) -> scope from credentials (`scope`) ->
 //! GraphQL resolvers (`graphql`) -> repositories taking the scope (`store`)
 //! -> rows read back through the domain's types (`domain` crate).
+//!
+//! `store` is the only module of this crate that reads or writes rows:
+//! scoped reads (`store::Reader`), writes (`store::commands`, through a
+//! `store::Writer`) and seeding (`store::seed`) all live there, and the
+//! sea-orm entity types are private to it.
 
 pub mod auth;
 pub mod calendar;
-pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -15,7 +19,6 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod scope;
-pub mod seed;
 pub mod services;
 pub mod startup;
 pub mod store;

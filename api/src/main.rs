@@ -5,9 +5,10 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use api::auth::{TokenRequest, mint_hs256};
 use api::config::{AppEnv, Settings};
-use api::seed::synthetic::{self, DEFAULT_SEED, SyntheticSpec};
 use api::startup::{Application, shutdown_signal};
-use api::{db, seed, telemetry};
+use api::store::seed;
+use api::store::seed::synthetic::{self, DEFAULT_SEED, SyntheticSpec};
+use api::{db, telemetry};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 

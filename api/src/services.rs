@@ -1,5 +1,5 @@
-//! The shared handles every request works with: the database, the write
-//! gate and the event bus. Built once at start-up.
+//! The shared handles every request works with: the database, the writer
+//! commands write through and the event bus. Built once at start-up.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -7,16 +7,20 @@ use std::sync::atomic::AtomicU64;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 
-use crate::db::WriteGate;
 use crate::events::Events;
 use crate::http::response_cache::ResponseCache;
+use crate::scope::Scope;
 use crate::store::directory::Directory;
+use crate::store::{Reader, Writer};
 
 /// Handles shared by all requests of one server process.
 #[derive(Debug, Clone)]
 pub struct Services {
+    /// What each request's `store::Reader` reads through; start-up and the
+    /// HTTP handlers hand it to `store` functions.
     pub db: DatabaseConnection,
-    pub writes: WriteGate,
+    /// For commands; on SQLite it takes writes in turn.
+    pub writer: Writer,
     pub events: Events,
     /// Reference codes and coverage in memory, for turning tokens into scopes.
     pub directory: Arc<Directory>,
@@ -28,4 +32,11 @@ pub struct Services {
     pub responses: Arc<ResponseCache>,
     /// Rows written by follow-up exports since start-up.
     pub exported_rows: Arc<AtomicU64>,
+}
+
+impl Services {
+    /// The reads of one request made with `scope`.
+    pub fn reader(&self, scope: Arc<Scope>) -> Reader {
+        Reader::new(self.db.clone(), scope)
+    }
 }

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::auth::{Jwks, JwksSource, TokenVerifier};
@@ -16,10 +16,10 @@ use crate::events::Events;
 use crate::graphql;
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
-use crate::seed;
 use crate::services::Services;
+use crate::store::Writer;
 use crate::store::directory::Directory;
-use crate::store::entities::municipality;
+use crate::store::seed;
 
 /// A built, bound, not yet serving application.
 #[derive(Debug)]
@@ -39,7 +39,7 @@ impl Application {
         db::migrate(&db).await?;
         // First start: an empty database gets the source documents, so one
         // command gives a working server. Later starts leave data alone.
-        if municipality::Entity::find().count(&db).await? == 0 {
+        if seed::is_empty(&db).await? {
             let report = seed::load(&db).await.context("seeding an empty database")?;
             tracing::info!(
                 pledges = report.pledges_added,
@@ -52,7 +52,7 @@ impl Application {
         let verifier = Arc::new(build_verifier(&settings.auth).await?);
         let services = Services {
             db: db.clone(),
-            writes: WriteGate::for_url(&settings.database_url),
+            writer: Writer::new(db.clone(), WriteGate::for_url(&settings.database_url)),
             events: Events::start(&db).await.context("starting the event bus")?,
             exported_rows: Default::default(),
             responses: Arc::new(ResponseCache::new(settings.response_cache_bytes)),

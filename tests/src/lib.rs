@@ -22,6 +22,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 mod server_process;
+pub mod sql;
 
 pub use sea_orm;
 pub use serde_json;

@@ -2,10 +2,9 @@
 //! not in lists, not in counts, not by ID, and neither do its commitments.
 
 use api::ids::{NodeKind, encode};
-use api::store::entities::{commitment, municipality, pledge, police_area};
-use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use chrono::Utc;
 use serde_json::{Value, json};
+use tests::sql::{self, NewCommitment, NewPledge};
 use tests::{TestApp, db_test, error_codes};
 use uuid::Uuid;
 
@@ -18,74 +17,39 @@ struct Inserted {
 /// Inserts a Vaggeryd pledge for 2025 with `status` and one commitment.
 async fn insert_vaggeryd_pledge(app: &TestApp, status: &str) -> Inserted {
     let db = app.db();
-    let vaggeryd = municipality::Entity::find()
-        .filter(municipality::Column::Code.eq("0665"))
-        .one(db)
+    let vaggeryd = sql::id_by_code(db, "municipalities", "0665")
         .await
-        .expect("query municipality")
         .expect("Vaggeryd is seeded");
-    let area = police_area::Entity::find()
-        .filter(police_area::Column::Code.eq("lpo-varnamo"))
-        .one(db)
+    let area = sql::id_by_code(db, "police_areas", "lpo-varnamo")
         .await
-        .expect("query police area")
         .expect("LPO Värnamo is seeded");
-    let now = Utc::now();
     let id = Uuid::new_v4();
-    pledge::Entity::insert(pledge::ActiveModel {
-        id: Set(id),
-        municipality_id: Set(vaggeryd.id),
-        police_area_id: Set(area.id),
-        year: Set(2025),
-        title: Set(format!("Utkast ({status})")),
-        valid_from: Set(NaiveDate::from_ymd_opt(2025, 1, 1).expect("date")),
-        valid_to: Set(NaiveDate::from_ymd_opt(2025, 12, 31).expect("date")),
-        status: Set(status.into()),
-        signed_on: Set(None),
-        introduction: Set(None),
-        promise_statement: Set(None),
-        situation_picture: Set(None),
-        expected_effect: Set(None),
-        background: Set(None),
-        basis_kinds: Set(json!([])),
-        follow_up_plan: Set(None),
-        prepared_by: Set(None),
-        source_title: Set(None),
-        source_url: Set(None),
-        municipality_approved_at: Set(None),
-        municipality_approved_by: Set(None),
-        police_approved_at: Set(None),
-        police_approved_by: Set(None),
-        withdrawn_reason: Set((status == "WITHDRAWN").then(|| "Ersatt".to_owned())),
-        supersedes_id: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(db)
-    .await
-    .expect("insert pledge");
+    let title = format!("Utkast ({status})");
+    let pledge = NewPledge {
+        id,
+        municipality_id: vaggeryd,
+        police_area_id: area,
+        year: 2025,
+        title: &title,
+        status,
+        withdrawn_reason: (status == "WITHDRAWN").then_some("Ersatt"),
+    };
+    sql::insert(db, &[pledge]).await.expect("insert pledge");
     let commitment_id = Uuid::new_v4();
-    commitment::Entity::insert(commitment::ActiveModel {
-        id: Set(commitment_id),
-        pledge_id: Set(id),
-        municipality_id: Set(vaggeryd.id),
-        position: Set(1),
-        text: Set("Hemligt åtagande".into()),
-        responsible: Set("JOINT".into()),
-        method: Set(Some("EST".into())),
-        partners: Set(json!([])),
-        target_groups: Set(json!([])),
-        target_quantity: Set(None),
-        target_unit: Set(None),
-        target_period: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(db)
-    .await
-    .expect("insert commitment");
+    let commitment = NewCommitment {
+        id: commitment_id,
+        pledge_id: id,
+        municipality_id: vaggeryd,
+        position: 1,
+        text: "Hemligt åtagande".into(),
+        method: Some("EST"),
+        target_quantity: None,
+        target_unit: None,
+        at: Utc::now(),
+    };
+    sql::insert(db, &[commitment])
+        .await
+        .expect("insert commitment");
     Inserted {
         pledge: id,
         commitment: commitment_id,

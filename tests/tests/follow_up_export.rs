@@ -9,12 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use api::ids::{self, NodeKind};
-use api::store::entities::{
-    commitment, commitment_progress, follow_up_report, municipality, pledge, police_area,
-};
-use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use chrono::{DateTime, Utc};
+use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
+use tests::sql::{self, NewCommitment, NewPledge, NewProgress, NewReport};
 use tests::{TestApp, db_test, error_codes, token};
 use uuid::Uuid;
 
@@ -750,136 +748,94 @@ db_test!(a_bad_filter_is_400_with_bad_user_input, |app| {
 async fn insert_large_export(app: &TestApp, commitments: usize, reports: usize) {
     const CHUNK: usize = 500;
     let db = app.db();
-    let vaggeryd = municipality::Entity::find()
-        .filter(municipality::Column::Code.eq("0665"))
-        .one(db)
+    let vaggeryd = sql::id_by_code(db, "municipalities", "0665")
         .await
-        .expect("query municipality")
         .expect("Vaggeryd is seeded");
-    let area = police_area::Entity::find()
-        .filter(police_area::Column::Code.eq("lpo-varnamo"))
-        .one(db)
+    let area = sql::id_by_code(db, "police_areas", "lpo-varnamo")
         .await
-        .expect("query police area")
         .expect("LPO Värnamo is seeded");
     // One transaction: one commit (and fsync) instead of hundreds.
     let txn = db.begin().await.expect("a transaction");
-    let from = NaiveDate::from_ymd_opt(2091, 1, 1).expect("date");
-    let to = NaiveDate::from_ymd_opt(2091, 12, 31).expect("date");
+    let pledge = NewPledge {
+        id: Uuid::new_v4(),
+        municipality_id: vaggeryd,
+        police_area_id: area,
+        year: 2091,
+        title: "Stort löfte",
+        status: "PUBLISHED",
+        withdrawn_reason: None,
+    };
+    sql::insert(&txn, std::slice::from_ref(&pledge))
+        .await
+        .expect("insert pledge");
+    let (from, to) = pledge.validity();
     let now = Utc::now();
-    let pledge_id = Uuid::new_v4();
-    pledge::Entity::insert(pledge::ActiveModel {
-        id: Set(pledge_id),
-        municipality_id: Set(vaggeryd.id),
-        police_area_id: Set(area.id),
-        year: Set(2091),
-        title: Set("Stort löfte".into()),
-        valid_from: Set(from),
-        valid_to: Set(to),
-        status: Set("PUBLISHED".into()),
-        signed_on: Set(None),
-        introduction: Set(None),
-        promise_statement: Set(None),
-        situation_picture: Set(None),
-        expected_effect: Set(None),
-        background: Set(None),
-        basis_kinds: Set(json!([])),
-        follow_up_plan: Set(None),
-        prepared_by: Set(None),
-        source_title: Set(None),
-        source_url: Set(None),
-        municipality_approved_at: Set(None),
-        municipality_approved_by: Set(None),
-        police_approved_at: Set(None),
-        police_approved_by: Set(None),
-        withdrawn_reason: Set(None),
-        supersedes_id: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await
-    .expect("insert pledge");
 
     let filler = "Trygghet, \"närvaro\" och samverkan i Skillingaryd. ".repeat(20);
     let commitment_ids: Vec<Uuid> = (0..commitments).map(|_| Uuid::new_v4()).collect();
     for (chunk_no, chunk) in commitment_ids.chunks(CHUNK).enumerate() {
-        let models = chunk.iter().enumerate().map(|(i, id)| {
-            let position = (chunk_no * CHUNK + i + 1) as i32;
-            commitment::ActiveModel {
-                id: Set(*id),
-                pledge_id: Set(pledge_id),
-                municipality_id: Set(vaggeryd.id),
-                position: Set(position),
-                text: Set(format!("Åtagande {position}: {filler}")),
-                responsible: Set("JOINT".into()),
-                method: Set(None),
-                partners: Set(json!([])),
-                target_groups: Set(json!([])),
-                target_quantity: Set(Some(12.0)),
-                target_unit: Set(Some("möten".into())),
-                target_period: Set(None),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-        });
-        commitment::Entity::insert_many(models)
-            .exec_without_returning(&txn)
-            .await
-            .expect("insert commitments");
+        let rows: Vec<NewCommitment> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let position = (chunk_no * CHUNK + i + 1) as i32;
+                NewCommitment {
+                    id: *id,
+                    pledge_id: pledge.id,
+                    municipality_id: vaggeryd,
+                    position,
+                    text: format!("Åtagande {position}: {filler}"),
+                    method: None,
+                    target_quantity: Some(12.0),
+                    target_unit: Some("möten"),
+                    at: now,
+                }
+            })
+            .collect();
+        sql::insert(&txn, &rows).await.expect("insert commitments");
     }
 
     let report_ids: Vec<Uuid> = (0..reports).map(|_| Uuid::new_v4()).collect();
-    let models = report_ids.iter().enumerate().map(|(i, id)| {
-        let at = now + chrono::Duration::milliseconds(i as i64);
-        follow_up_report::ActiveModel {
-            id: Set(*id),
-            pledge_id: Set(pledge_id),
-            municipality_id: Set(vaggeryd.id),
-            year: Set(2091),
-            period_kind: Set("AD_HOC".into()),
-            period_start: Set(from),
-            period_end: Set(to),
-            status: Set("PUBLISHED".into()),
-            summary: Set(None),
-            presented_to: Set(None),
-            source_url: Set(None),
-            published_at: Set(Some(at)),
-            withdrawn_reason: Set(None),
-            version: Set(2),
-            created_at: Set(at),
-            updated_at: Set(at),
-        }
-    });
-    follow_up_report::Entity::insert_many(models)
-        .exec_without_returning(&txn)
-        .await
-        .expect("insert reports");
-
-    let entries: Vec<(Uuid, Uuid)> = report_ids
+    let rows: Vec<NewReport> = report_ids
         .iter()
-        .flat_map(|r| commitment_ids.iter().map(move |c| (*r, *c)))
+        .enumerate()
+        .map(|(i, id)| {
+            let at = now + chrono::Duration::milliseconds(i as i64);
+            NewReport {
+                id: *id,
+                pledge_id: pledge.id,
+                municipality_id: vaggeryd,
+                year: 2091,
+                period_start: from,
+                period_end: to,
+                summary: None,
+                version: 2,
+                published_at: at,
+                created_at: at,
+                updated_at: at,
+            }
+        })
+        .collect();
+    sql::insert(&txn, &rows).await.expect("insert reports");
+
+    let entries: Vec<NewProgress> = report_ids
+        .iter()
+        .flat_map(|r| {
+            commitment_ids.iter().map(move |c| NewProgress {
+                report_id: *r,
+                commitment_id: *c,
+                status: "ONGOING",
+                progress_percent: Some(50),
+                actual_quantity: Some(6.0),
+                comment: Some(COMMENT),
+            })
+        })
         .collect();
     // 4000 rows of 6 values stay under SQLite's 32766 bound parameters;
     // on PostgreSQL each of these statements costs tens of milliseconds, so
     // fewer and larger ones keep the setup to a second or two.
     for chunk in entries.chunks(4000) {
-        let models = chunk
-            .iter()
-            .map(|(report, commitment)| commitment_progress::ActiveModel {
-                report_id: Set(*report),
-                commitment_id: Set(*commitment),
-                status: Set("ONGOING".into()),
-                progress_percent: Set(Some(50)),
-                actual_quantity: Set(Some(6.0)),
-                comment: Set(Some(COMMENT.into())),
-            });
-        commitment_progress::Entity::insert_many(models)
-            .exec_without_returning(&txn)
-            .await
-            .expect("insert progress");
+        sql::insert(&txn, chunk).await.expect("insert progress");
     }
     txn.commit().await.expect("commit the large export");
 }

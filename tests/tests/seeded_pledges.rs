@@ -284,7 +284,7 @@ db_test!(every_seeded_pledge_is_published_for_everyone, |app| {
 });
 
 db_test!(seeding_again_adds_nothing, |app| {
-    let report = api::seed::load(app.db())
+    let report = api::store::seed::load(app.db())
         .await
         .expect("seeding a seeded database succeeds");
     assert_eq!(report.pledges_added, 0);

@@ -2,13 +2,13 @@
 //! with the page size (nested data loads per relation, for the whole page),
 //! and reference data costs none (it is served from memory).
 
-use chrono::Utc;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use chrono::{NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use serde_json::json;
+use tests::sql::{self, NewProgress, NewReport};
 use tests::{TestApp, db_test};
 use uuid::Uuid;
-
-use api::store::entities::{commitment, pledge};
 
 const NESTED: &str = r#"
 query ($first: Int!, $after: String) {
@@ -52,7 +52,7 @@ query ($first: Int!, $after: String) {
 /// commitments each, three published reports a year): more than a page of
 /// 100, every pledge with nested data of every kind.
 async fn add_synthetic_pledges(app: &TestApp) {
-    let spec = api::seed::synthetic::SyntheticSpec {
+    let spec = api::store::seed::synthetic::SyntheticSpec {
         municipalities: 18,
         years: 7,
         seed: 7,
@@ -60,7 +60,7 @@ async fn add_synthetic_pledges(app: &TestApp) {
         // the same seed gives the same rows on every run.
         last_year: 2021,
     };
-    api::seed::synthetic::load(app.db(), &spec, &|_| {})
+    api::store::seed::synthetic::load(app.db(), &spec, &|_| {})
         .await
         .expect("synthetic data loads");
     // The server's reference snapshot predates the synthetic municipalities
@@ -183,58 +183,61 @@ query ($first: Int!) {
 /// Adds `n` published one-day reports to Värnamo 2024 (the seeded pledge
 /// with four commitments), each with progress for every commitment.
 async fn add_synthetic_reports(app: &TestApp, n: usize) {
-    use api::store::entities::{commitment_progress, follow_up_report};
-    use sea_orm::{ColumnTrait, QueryFilter};
-
     let db = app.db();
-    let pledge = pledge::Entity::find()
-        .filter(pledge::Column::Year.eq(2024))
-        .one(db)
+    let seeded = Query::select()
+        .columns(["id", "municipality_id", "year", "valid_from"])
+        .from("pledges")
+        .and_where(Expr::col("year").eq(2024))
+        .to_owned();
+    let pledge = db
+        .query_one(&seeded)
         .await
         .expect("query")
         .expect("Värnamo 2024 is seeded");
-    let commitments = commitment::Entity::find()
-        .filter(commitment::Column::PledgeId.eq(pledge.id))
-        .all(db)
+    let pledge_id: Uuid = pledge.try_get("", "id").expect("id");
+    let municipality_id: Uuid = pledge.try_get("", "municipality_id").expect("municipality");
+    let year: i32 = pledge.try_get("", "year").expect("year");
+    let valid_from: NaiveDate = pledge.try_get("", "valid_from").expect("valid_from");
+    let of_pledge = Query::select()
+        .column("id")
+        .from("commitments")
+        .and_where(Expr::col("pledge_id").eq(pledge_id))
+        .to_owned();
+    let commitments: Vec<Uuid> = db
+        .query_all(&of_pledge)
         .await
-        .expect("commitments");
+        .expect("commitments")
+        .iter()
+        .map(|c| c.try_get("", "id").expect("id"))
+        .collect();
     let now = Utc::now();
     for i in 0..n {
-        let day = pledge.valid_from + chrono::Duration::days(i as i64 + 1);
+        let day = valid_from + chrono::Duration::days(i as i64 + 1);
         let id = Uuid::new_v4();
-        follow_up_report::Entity::insert(follow_up_report::ActiveModel {
-            id: Set(id),
-            pledge_id: Set(pledge.id),
-            municipality_id: Set(pledge.municipality_id),
-            year: Set(pledge.year),
-            period_kind: Set("AD_HOC".into()),
-            period_start: Set(day),
-            period_end: Set(day),
-            status: Set("PUBLISHED".into()),
-            summary: Set(Some(format!("Rapport {i}"))),
-            presented_to: Set(None),
-            source_url: Set(None),
-            published_at: Set(Some(now)),
-            withdrawn_reason: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now + chrono::Duration::microseconds(i as i64)),
-        })
-        .exec_without_returning(db)
-        .await
-        .expect("insert report");
+        let report = NewReport {
+            id,
+            pledge_id,
+            municipality_id,
+            year,
+            period_start: day,
+            period_end: day,
+            summary: Some(format!("Rapport {i}")),
+            version: 1,
+            published_at: now,
+            created_at: now,
+            updated_at: now + chrono::Duration::microseconds(i as i64),
+        };
+        sql::insert(db, &[report]).await.expect("insert report");
         for c in &commitments {
-            commitment_progress::Entity::insert(commitment_progress::ActiveModel {
-                report_id: Set(id),
-                commitment_id: Set(c.id),
-                status: Set("ONGOING".into()),
-                progress_percent: Set(Some(50)),
-                actual_quantity: Set(None),
-                comment: Set(None),
-            })
-            .exec_without_returning(db)
-            .await
-            .expect("insert progress");
+            let entry = NewProgress {
+                report_id: id,
+                commitment_id: *c,
+                status: "ONGOING",
+                progress_percent: Some(50),
+                actual_quantity: None,
+                comment: None,
+            };
+            sql::insert(db, &[entry]).await.expect("insert progress");
         }
     }
 }

@@ -5,14 +5,16 @@
 
 use std::collections::HashSet;
 
-use api::seed::synthetic::{self, SyntheticReport, SyntheticSpec};
-use api::store::entities::{
-    activity, commitment, commitment_focus_area, commitment_place, commitment_progress, coverage,
-    follow_up_report, place, pledge, pledge_focus_area, police_area, signatory, sync_clock,
+use api::store::rows::{
+    ActivityRow, CommitmentRow, FollowUpRow, PlaceRow, PledgeFocusAreaRow, PledgeRow,
+    PoliceAreaRow, ProgressRow, SignatoryRow,
 };
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, QueryOrder};
+use api::store::seed::synthetic::{self, SyntheticReport, SyntheticSpec};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
 use serde_json::json;
-use tests::{TestApp, db_test};
+use tests::{TestApp, db_test, sql};
 use uuid::Uuid;
 
 /// The first six municipalities (all in Stockholms län) for 2020 and 2021,
@@ -32,105 +34,85 @@ async fn load(db: &DatabaseConnection, spec: &SyntheticSpec) -> SyntheticReport 
         .expect("the synthetic load succeeds")
 }
 
+/// A row of `police_area_coverage`.
+#[derive(Debug, PartialEq, FromQueryResult)]
+struct CoverageRow {
+    id: Uuid,
+    police_area_id: Uuid,
+    municipality_id: Uuid,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+}
+
+/// A row of `commitment_focus_areas`.
+#[derive(Debug, PartialEq, FromQueryResult)]
+struct CommitmentFocusAreaRow {
+    commitment_id: Uuid,
+    focus_area_code: String,
+}
+
+/// A row of `commitment_places`.
+#[derive(Debug, PartialEq, FromQueryResult)]
+struct CommitmentPlaceRow {
+    commitment_id: Uuid,
+    place_id: Uuid,
+}
+
 /// Every synthetic row, in primary-key order.
 #[derive(Debug, PartialEq)]
 struct Dump {
-    police_areas: Vec<police_area::Model>,
-    coverage: Vec<coverage::Model>,
-    places: Vec<place::Model>,
-    pledges: Vec<pledge::Model>,
-    signatories: Vec<signatory::Model>,
-    pledge_focus_areas: Vec<pledge_focus_area::Model>,
-    commitments: Vec<commitment::Model>,
-    commitment_focus_areas: Vec<commitment_focus_area::Model>,
-    commitment_places: Vec<commitment_place::Model>,
-    reports: Vec<follow_up_report::Model>,
-    progress: Vec<commitment_progress::Model>,
-    activities: Vec<activity::Model>,
+    police_areas: Vec<PoliceAreaRow>,
+    coverage: Vec<CoverageRow>,
+    places: Vec<PlaceRow>,
+    pledges: Vec<PledgeRow>,
+    signatories: Vec<SignatoryRow>,
+    pledge_focus_areas: Vec<PledgeFocusAreaRow>,
+    commitments: Vec<CommitmentRow>,
+    commitment_focus_areas: Vec<CommitmentFocusAreaRow>,
+    commitment_places: Vec<CommitmentPlaceRow>,
+    reports: Vec<FollowUpRow>,
+    progress: Vec<ProgressRow>,
+    activities: Vec<ActivityRow>,
 }
 
 /// The synthetic rows of `db`: the source documents' rows carry the time
 /// they were seeded, so they are left out.
 async fn dump(db: &DatabaseConnection) -> Dump {
     let synthetic = Some("Syntetisk testdata".to_owned());
-    let mut pledges = pledge::Entity::find()
-        .order_by_asc(pledge::Column::Id)
-        .all(db)
-        .await
-        .expect("pledges");
+    let mut pledges: Vec<PledgeRow> = sql::all(db, "pledges", &["id"]).await;
     pledges.retain(|p| p.source_title == synthetic);
     let pledge_ids: HashSet<Uuid> = pledges.iter().map(|p| p.id).collect();
-    let mut commitments = commitment::Entity::find()
-        .order_by_asc(commitment::Column::Id)
-        .all(db)
-        .await
-        .expect("commitments");
+    let mut commitments: Vec<CommitmentRow> = sql::all(db, "commitments", &["id"]).await;
     commitments.retain(|c| pledge_ids.contains(&c.pledge_id));
     let commitment_ids: HashSet<Uuid> = commitments.iter().map(|c| c.id).collect();
-    let mut reports = follow_up_report::Entity::find()
-        .order_by_asc(follow_up_report::Column::Id)
-        .all(db)
-        .await
-        .expect("reports");
+    let mut reports: Vec<FollowUpRow> = sql::all(db, "follow_up_reports", &["id"]).await;
     reports.retain(|r| pledge_ids.contains(&r.pledge_id));
-    let mut police_areas = police_area::Entity::find()
-        .order_by_asc(police_area::Column::Id)
-        .all(db)
-        .await
-        .expect("police areas");
+    let mut police_areas: Vec<PoliceAreaRow> = sql::all(db, "police_areas", &["id"]).await;
     police_areas.retain(|a| a.code.starts_with("lpo-syn-"));
     let area_ids: HashSet<Uuid> = police_areas.iter().map(|a| a.id).collect();
-    let mut coverage = coverage::Entity::find()
-        .order_by_asc(coverage::Column::Id)
-        .all(db)
-        .await
-        .expect("coverage");
+    let mut coverage: Vec<CoverageRow> = sql::all(db, "police_area_coverage", &["id"]).await;
     coverage.retain(|c| area_ids.contains(&c.police_area_id));
-    let mut places = place::Entity::find()
-        .order_by_asc(place::Column::Id)
-        .all(db)
-        .await
-        .expect("places");
+    let mut places: Vec<PlaceRow> = sql::all(db, "places", &["id"]).await;
     places.retain(|p| p.name.starts_with("Syntetisk plats"));
-    let mut signatories = signatory::Entity::find()
-        .order_by_asc(signatory::Column::Id)
-        .all(db)
-        .await
-        .expect("signatories");
+    let mut signatories: Vec<SignatoryRow> = sql::all(db, "signatories", &["id"]).await;
     signatories.retain(|s| pledge_ids.contains(&s.pledge_id));
-    let mut pledge_focus_areas = pledge_focus_area::Entity::find()
-        .order_by_asc(pledge_focus_area::Column::PledgeId)
-        .order_by_asc(pledge_focus_area::Column::FocusAreaCode)
-        .all(db)
-        .await
-        .expect("pledge focus areas");
+    let mut pledge_focus_areas: Vec<PledgeFocusAreaRow> =
+        sql::all(db, "pledge_focus_areas", &["pledge_id", "focus_area_code"]).await;
     pledge_focus_areas.retain(|f| pledge_ids.contains(&f.pledge_id));
-    let mut commitment_focus_areas = commitment_focus_area::Entity::find()
-        .order_by_asc(commitment_focus_area::Column::CommitmentId)
-        .order_by_asc(commitment_focus_area::Column::FocusAreaCode)
-        .all(db)
-        .await
-        .expect("commitment focus areas");
+    let mut commitment_focus_areas: Vec<CommitmentFocusAreaRow> = sql::all(
+        db,
+        "commitment_focus_areas",
+        &["commitment_id", "focus_area_code"],
+    )
+    .await;
     commitment_focus_areas.retain(|f| commitment_ids.contains(&f.commitment_id));
-    let mut commitment_places = commitment_place::Entity::find()
-        .order_by_asc(commitment_place::Column::CommitmentId)
-        .order_by_asc(commitment_place::Column::PlaceId)
-        .all(db)
-        .await
-        .expect("commitment places");
+    let mut commitment_places: Vec<CommitmentPlaceRow> =
+        sql::all(db, "commitment_places", &["commitment_id", "place_id"]).await;
     commitment_places.retain(|p| commitment_ids.contains(&p.commitment_id));
-    let mut progress = commitment_progress::Entity::find()
-        .order_by_asc(commitment_progress::Column::ReportId)
-        .order_by_asc(commitment_progress::Column::CommitmentId)
-        .all(db)
-        .await
-        .expect("progress");
+    let mut progress: Vec<ProgressRow> =
+        sql::all(db, "commitment_progress", &["report_id", "commitment_id"]).await;
     progress.retain(|p| commitment_ids.contains(&p.commitment_id));
-    let mut activities = activity::Entity::find()
-        .order_by_asc(activity::Column::Id)
-        .all(db)
-        .await
-        .expect("activities");
+    let mut activities: Vec<ActivityRow> = sql::all(db, "activities", &["id"]).await;
     activities.retain(|a| a.source_title == synthetic);
     Dump {
         police_areas,
@@ -183,13 +165,17 @@ db_test!(
         // A clock far behind the data: the load must move it past every
         // report it writes, so later real changes sort after them.
         let epoch = chrono::DateTime::UNIX_EPOCH;
-        sync_clock::Entity::update(sync_clock::ActiveModel {
-            id: Set(1),
-            last_at: Set(epoch),
-        })
-        .exec(app.db())
-        .await
-        .expect("the clock is set back");
+        let set_back = Query::update()
+            .table("sync_clock")
+            .value("last_at", epoch)
+            .and_where(Expr::col("id").eq(1))
+            .to_owned();
+        let updated = app
+            .db()
+            .execute(&set_back)
+            .await
+            .expect("the clock is set back");
+        assert_eq!(updated.rows_affected(), 1, "the clock row is set back");
 
         let spec = small(1);
         let report = load(app.db(), &spec).await;
@@ -215,17 +201,21 @@ db_test!(
             "{report}"
         );
 
-        let clock = sync_clock::Entity::find_by_id(1)
-            .one(app.db())
+        let read_clock = Query::select()
+            .column("last_at")
+            .from("sync_clock")
+            .and_where(Expr::col("id").eq(1))
+            .to_owned();
+        let clock: DateTime<Utc> = app
+            .db()
+            .query_one(&read_clock)
             .await
             .expect("clock read")
-            .expect("the clock row");
+            .expect("the clock row")
+            .try_get("", "last_at")
+            .expect("the clock's time");
         let newest = rows.reports.iter().map(|r| r.updated_at).max();
-        assert_eq!(
-            Some(clock.last_at),
-            newest,
-            "the clock is at the newest report"
-        );
+        assert_eq!(Some(clock), newest, "the clock is at the newest report");
 
         for year in spec.pledge_years() {
             let data = app

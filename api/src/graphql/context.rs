@@ -1,22 +1,22 @@
 //! What every resolver gets for its request: the caller's scope, a
-//! `Reader` for scoped reads, and the reference snapshot. Nothing here
-//! outlives the request: whatever a resolver loads lives in the batches
-//! of the objects it returns (see `batch`), not in a cache of the context.
+//! `Reader` for scoped reads, a `Writer` for commands, and the reference
+//! snapshot. It holds no database connection: every read and write goes
+//! through `store`. Nothing here outlives the request: whatever a resolver
+//! loads lives in the batches of the objects it returns (see `batch`), not
+//! in a cache of the context.
 
 use std::sync::Arc;
 
 use async_graphql::Context;
 use chrono::{DurationRound, NaiveDate, Utc};
-use sea_orm::DatabaseConnection;
 
-use crate::commands::Actor;
-use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Events;
 use crate::scope::Scope;
 use crate::services::Services;
-use crate::store::Reader;
+use crate::store::commands::Actor;
 use crate::store::directory::{Directory, Reference};
+use crate::store::{Reader, Writer};
 
 /// Per-request data, put into the GraphQL request by the HTTP handler.
 #[derive(Clone)]
@@ -27,14 +27,12 @@ pub struct RequestContext {
     /// Reference data, one snapshot for the whole request.
     pub reference: Arc<Reference>,
     directory: Arc<Directory>,
-    /// The connection for commands (writes); reads use `reader`.
-    pub(crate) db: DatabaseConnection,
+    /// Every command (write) goes through this; reads use `reader`.
+    pub(crate) writer: Writer,
     /// "Today" for this request, so a request spanning midnight stays consistent.
     pub today: NaiveDate,
     /// The request id (x-request-id), for the audit log.
     pub request_id: Option<String>,
-    /// Turn-taking for writes (SQLite).
-    pub writes: WriteGate,
     /// Where committed changes are announced.
     pub events: Events,
 }
@@ -75,14 +73,13 @@ impl RequestContext {
     ) -> Self {
         let scope = Arc::new(scope);
         Self {
-            reader: Reader::new(services.db.clone(), scope.clone()),
+            reader: services.reader(scope.clone()),
             scope,
             reference,
             directory: services.directory.clone(),
-            db: services.db.clone(),
+            writer: services.writer.clone(),
             today,
             request_id,
-            writes: services.writes.clone(),
             events: services.events.clone(),
         }
     }
@@ -97,7 +94,7 @@ impl RequestContext {
         if known(&self.reference) {
             return Ok(self.reference.clone());
         }
-        self.directory.refresh(&self.db).await
+        self.reader.refreshed_reference(&self.directory).await
     }
 
     /// The request as the author of a write.

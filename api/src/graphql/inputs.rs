@@ -1,20 +1,21 @@
-//! Mutation inputs and their parsing into the validated shapes `commands`
-//! takes. Every rule lives in the domain types; errors name the field.
+//! Mutation inputs and their parsing into the validated shapes that
+//! `store::commands` takes. Every rule lives in the domain types; errors
+//! name the field.
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use domain::{BoundedText, CommitmentText, FocusAreaCode, ValidityPeriod};
 
 use super::enums::{BasisKind, Method, Party, PeriodKind, ProgressStatus};
 use super::scalars::Date;
-use crate::commands::Change;
-use crate::commands::activities::NewActivity;
-use crate::commands::commitments::CommitmentFields;
-use crate::commands::follow_ups::{ProgressEntry, ReportFields};
-use crate::commands::pledges::{
-    FocusAreaEntry, NewPledge, PledgeChanges, PledgeTexts, SignatoryEntry,
-};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, NodeKind};
+use crate::store::commands::Change;
+use crate::store::commands::activities::NewActivity;
+use crate::store::commands::commitments::CommitmentFields;
+use crate::store::commands::follow_ups::{ProgressEntry, ReportFields};
+use crate::store::commands::pledges::{
+    FocusAreaEntry, NewPledge, PledgeChanges, PledgeTexts, SignatoryEntry,
+};
 
 /// Longest free text (a situation picture, a background).
 const LONG_TEXT: usize = 20_000;

@@ -1,6 +1,6 @@
 //! The `Mutation` root: parse the input, run the command, return fresh
 //! data. Authorization, versions, lifecycle and the audit entry are the
-//! command's business (see `commands`).
+//! command's business (see `store::commands`).
 
 use async_graphql::{Context, ID, Object, Result};
 use domain::{Approval, BoundedText, Transition};
@@ -14,11 +14,11 @@ use super::types::activity::Activity;
 use super::types::commitment::Commitment;
 use super::types::follow_up::FollowUpReport;
 use super::types::pledge::Pledge;
-use crate::commands;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
 use crate::ids::{self, NodeKind};
 use crate::store::Visible;
+use crate::store::commands;
 
 // What a mutation returns is the row as its own write left it, in a batch
 // of its own: its nested fields are read after the write, so they show the
@@ -44,10 +44,8 @@ impl Mutation {
     async fn create_pledge(&self, ctx: &Context<'_>, input: CreatePledgeInput) -> Result<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
-        let row = commands::pledges::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
-        rc.events
-            .pledge_changed(&rc.db, row.id, row.municipality_id)
-            .await;
+        let row = commands::pledges::create(&rc.writer, &actor, input.parse()?).await?;
+        rc.events.pledge_changed(row.id, row.municipality_id).await;
         Ok(Pledge::one(Visible::written(row)))
     }
 
@@ -65,11 +63,8 @@ impl Mutation {
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
         let changes = input.parse()?;
         let row =
-            commands::pledges::update(&rc.db, &rc.writes, &actor, key, expected_version, changes)
-                .await?;
-        rc.events
-            .pledge_changed(&rc.db, row.id, row.municipality_id)
-            .await;
+            commands::pledges::update(&rc.writer, &actor, key, expected_version, changes).await?;
+        rc.events.pledge_changed(row.id, row.municipality_id).await;
         Ok(Pledge::one(Visible::written(row)))
     }
 
@@ -83,10 +78,9 @@ impl Mutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&pledge_id, NodeKind::Pledge, "pledgeId")?;
-        let row =
-            commands::commitments::add(&rc.db, &rc.writes, &actor, key, input.parse()?).await?;
+        let row = commands::commitments::add(&rc.writer, &actor, key, input.parse()?).await?;
         rc.events
-            .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
+            .pledge_changed(row.pledge_id, row.municipality_id)
             .await;
         Ok(Commitment::one(Visible::written(row)))
     }
@@ -103,17 +97,10 @@ impl Mutation {
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
         let fields = input.parse()?;
-        let row = commands::commitments::update(
-            &rc.db,
-            &rc.writes,
-            &actor,
-            key,
-            expected_version,
-            fields,
-        )
-        .await?;
+        let row = commands::commitments::update(&rc.writer, &actor, key, expected_version, fields)
+            .await?;
         rc.events
-            .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
+            .pledge_changed(row.pledge_id, row.municipality_id)
             .await;
         Ok(Commitment::one(Visible::written(row)))
     }
@@ -128,10 +115,9 @@ impl Mutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
-        let row = commands::commitments::remove(&rc.db, &rc.writes, &actor, key, expected_version)
-            .await?;
+        let row = commands::commitments::remove(&rc.writer, &actor, key, expected_version).await?;
         rc.events
-            .pledge_changed(&rc.db, row.pledge_id, row.municipality_id)
+            .pledge_changed(row.pledge_id, row.municipality_id)
             .await;
         Ok(id)
     }
@@ -159,10 +145,8 @@ impl Mutation {
                 );
             }
         };
-        let row = commands::pledges::approve(&rc.db, &rc.writes, &actor, key, side).await?;
-        rc.events
-            .pledge_changed(&rc.db, row.id, row.municipality_id)
-            .await;
+        let row = commands::pledges::approve(&rc.writer, &actor, key, side).await?;
+        rc.events.pledge_changed(row.id, row.municipality_id).await;
         Ok(Pledge::one(Visible::written(row)))
     }
 
@@ -171,18 +155,9 @@ impl Mutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
-        let row = commands::pledges::transition(
-            &rc.db,
-            &rc.writes,
-            &actor,
-            key,
-            Transition::Publish,
-            None,
-        )
-        .await?;
-        rc.events
-            .pledge_changed(&rc.db, row.id, row.municipality_id)
-            .await;
+        let row = commands::pledges::transition(&rc.writer, &actor, key, Transition::Publish, None)
+            .await?;
+        rc.events.pledge_changed(row.id, row.municipality_id).await;
         Ok(Pledge::one(Visible::written(row)))
     }
 
@@ -195,17 +170,14 @@ impl Mutation {
             .map_err(ApiError::from)?
             .into_string();
         let row = commands::pledges::transition(
-            &rc.db,
-            &rc.writes,
+            &rc.writer,
             &actor,
             key,
             Transition::Withdraw,
             Some(reason),
         )
         .await?;
-        rc.events
-            .pledge_changed(&rc.db, row.id, row.municipality_id)
-            .await;
+        rc.events.pledge_changed(row.id, row.municipality_id).await;
         Ok(Pledge::one(Visible::written(row)))
     }
 
@@ -217,7 +189,7 @@ impl Mutation {
     ) -> Result<FollowUpReport> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
-        let row = commands::follow_ups::create(&rc.db, &rc.writes, &actor, input.parse()?).await?;
+        let row = commands::follow_ups::create(&rc.writer, &actor, input.parse()?).await?;
         Ok(FollowUpReport::one(Visible::written(row)))
     }
 
@@ -234,8 +206,7 @@ impl Mutation {
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
         let fields = input.parse()?;
         let row =
-            commands::follow_ups::update(&rc.db, &rc.writes, &actor, key, expected_version, fields)
-                .await?;
+            commands::follow_ups::update(&rc.writer, &actor, key, expected_version, fields).await?;
         Ok(FollowUpReport::one(Visible::written(row)))
     }
 
@@ -245,8 +216,8 @@ impl Mutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
-        let row = commands::follow_ups::publish(&rc.db, &rc.writes, &actor, key).await?;
-        rc.events.follow_up_published(&rc.db, &row).await;
+        let row = commands::follow_ups::publish(&rc.writer, &actor, key).await?;
+        rc.events.follow_up_published(&row).await;
         Ok(FollowUpReport::one(Visible::written(row)))
     }
 
@@ -263,7 +234,7 @@ impl Mutation {
         let reason = BoundedText::parse("reason", &reason, 2000)
             .map_err(ApiError::from)?
             .into_string();
-        let row = commands::follow_ups::withdraw(&rc.db, &rc.writes, &actor, key, reason).await?;
+        let row = commands::follow_ups::withdraw(&rc.writer, &actor, key, reason).await?;
         Ok(FollowUpReport::one(Visible::written(row)))
     }
 
@@ -271,7 +242,7 @@ impl Mutation {
     async fn record_activity(&self, ctx: &Context<'_>, input: ActivityInput) -> Result<Activity> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
-        let row = commands::activities::record(&rc.db, &rc.writes, &actor, input.parse()?).await?;
+        let row = commands::activities::record(&rc.writer, &actor, input.parse()?).await?;
         Ok(Activity::one(Visible::written(row)))
     }
 
@@ -290,8 +261,7 @@ impl Mutation {
             .map(|c| BoundedText::parse("comment", &c, 2000).map(BoundedText::into_string))
             .transpose()
             .map_err(ApiError::from)?;
-        commands::follow_ups::set_outcome(&rc.db, &rc.writes, &actor, key, outcome.into(), comment)
-            .await?;
+        commands::follow_ups::set_outcome(&rc.writer, &actor, key, outcome.into(), comment).await?;
         Ok(fresh_commitment(rc, key).await?)
     }
 }

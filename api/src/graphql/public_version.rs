@@ -8,25 +8,26 @@ use std::sync::{Arc, OnceLock};
 
 use async_graphql::Response;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
-use sea_orm::DatabaseConnection;
 
-use crate::store::data_version::{self, Versions};
+use crate::store::Reader;
+use crate::store::data_version::Versions;
 
 /// Request data of an answer to cache: where the version read goes.
 #[derive(Debug)]
 pub struct VersionSlot {
-    db: DatabaseConnection,
+    /// The anonymous request's reader, which reads the version.
+    reader: Reader,
     versions: OnceLock<Versions>,
 }
 
 impl VersionSlot {
     /// A slot to fill, or filled already with `known`.
-    pub fn new(db: DatabaseConnection, known: Option<Versions>) -> Self {
+    pub fn new(reader: Reader, known: Option<Versions>) -> Self {
         let versions = OnceLock::new();
         if let Some(v) = known {
             let _ = versions.set(v);
         }
-        Self { db, versions }
+        Self { reader, versions }
     }
 
     /// The version read before the resolvers ran; `None` when the request
@@ -56,7 +57,7 @@ impl Extension for PublicVersion {
     ) -> Response {
         if let Some(slot) = ctx.data_opt::<Arc<VersionSlot>>()
             && slot.versions.get().is_none()
-            && let Ok(versions) = data_version::current(&slot.db).await
+            && let Ok(versions) = slot.reader.data_versions().await
         {
             let _ = slot.versions.set(versions);
         }

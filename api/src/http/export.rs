@@ -2,10 +2,12 @@
 //! per commitment progress entry the caller may see, with the same filters
 //! as `followUps` (`municipality`, `year`, `updatedSince`).
 //!
-//! Rows are streamed from the database through a small bounded channel:
-//! a slow client holds the database cursor back instead of the server
-//! buffering the export, so memory stays flat however large it is.
+//! Rows are streamed from the database (`Reader::follow_up_export`)
+//! through a small bounded channel: a slow client holds the database
+//! cursor back instead of the server buffering the export, so memory stays
+//! flat however large it is.
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use axum::body::{Body, Bytes};
@@ -13,13 +15,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use sea_orm::{FromQueryResult, StreamTrait};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use super::{AppState, authenticate, responses};
 use crate::error::ApiError;
-use crate::store::follow_ups::{self, ExportRow, FollowUpFilter};
+use crate::store::follow_ups::{ExportRow, FollowUpFilter};
 
 /// Query-string filters, as `FollowUpFilter` spells them.
 #[derive(Debug, Deserialize)]
@@ -194,9 +195,8 @@ async fn export(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return response;
     };
-    let db = state.services.db.clone();
+    let reader = state.services.reader(Arc::new(scope));
     let exported = state.services.exported_rows.clone();
-    let statement = follow_ups::export_statement(db.get_database_backend(), &scope, &filter);
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
         // Held until the export ends, however it ends.
@@ -211,10 +211,9 @@ async fn export(
                 Err(_) => return,
             }
         }
-        let mut rows = match db.stream_raw(statement).await {
+        let mut rows = match reader.follow_up_export(&filter).await {
             Ok(rows) => rows,
-            Err(err) => {
-                ApiError::internal(err);
+            Err(_) => {
                 let _ = sender
                     .send(Err(std::io::Error::other("export failed")))
                     .await;
@@ -224,10 +223,7 @@ async fn export(
         let mut chunk = Vec::new();
         let mut in_chunk = 0;
         while let Some(next) = rows.next().await {
-            let line = next
-                .map_err(ApiError::from)
-                .and_then(|r| ExportRow::from_query_result(&r, "").map_err(ApiError::from))
-                .and_then(|row| encode(format, &row));
+            let line = next.and_then(|row| encode(format, &row));
             match line {
                 Ok(line) => chunk.extend_from_slice(&line),
                 Err(_) => {

@@ -109,7 +109,6 @@ async fn run(
     reference: Arc<Reference>,
     known: Option<Versions>,
 ) -> (async_graphql::Response, Option<Versions>) {
-    let slot = Arc::new(VersionSlot::new(state.services.db.clone(), known));
     let context = RequestContext::with_reference(
         &state.services,
         Scope::anonymous(),
@@ -117,6 +116,7 @@ async fn run(
         request_id.clone(),
         reference,
     );
+    let slot = Arc::new(VersionSlot::new(context.reader.clone(), known));
     let request = prepared(state, request, context).data(slot.clone());
     let response = state.schema.execute(request).await;
     (response, slot.versions())

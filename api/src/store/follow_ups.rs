@@ -330,7 +330,7 @@ pub struct ExportRow {
 
 /// The export query: every progress entry of the reports the caller may
 /// see, matching `filter`, in sync order. Read it as a stream.
-pub fn export_statement(
+fn export_statement(
     backend: sea_orm::DatabaseBackend,
     scope: &Scope,
     filter: &FollowUpFilter,
@@ -479,4 +479,24 @@ pub fn export_statement(
         )
         .to_owned();
     backend.build(&statement)
+}
+
+/// The rows of a follow-up export, as the database cursor yields them.
+pub type ExportRows = futures::stream::BoxStream<'static, ApiResult<ExportRow>>;
+
+impl Reader {
+    /// The follow-up export: every progress entry the caller may see that
+    /// matches `filter`, in sync order, streamed from a database cursor. A
+    /// consumer that stops reading holds the cursor back, so an export is
+    /// never held in memory.
+    pub async fn follow_up_export(&self, filter: &FollowUpFilter) -> ApiResult<ExportRows> {
+        use futures::StreamExt;
+        use sea_orm::{FromQueryResult, StreamTrait};
+
+        let statement = export_statement(self.db.get_database_backend(), &self.scope, filter);
+        let rows = self.db.stream_raw(statement).await?;
+        Ok(rows
+            .map(|row| Ok(ExportRow::from_query_result(&row?, "")?))
+            .boxed())
+    }
 }

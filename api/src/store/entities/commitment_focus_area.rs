@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 /// Links a commitment to a catalogue focus area.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "commitment_focus_areas")]
-pub struct Model {
+pub(crate) struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub commitment_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
@@ -13,6 +13,6 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub(crate) enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}

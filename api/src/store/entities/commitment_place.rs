@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 /// Links a commitment to a place.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "commitment_places")]
-pub struct Model {
+pub(crate) struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub commitment_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
@@ -13,7 +13,7 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
+pub(crate) enum Relation {
     /// Used to read a commitment's places in one statement.
     #[sea_orm(
         belongs_to = "super::place::Entity",

@@ -1,22 +1,23 @@
-//! sea-orm entities, one per table. These are storage shapes only: the
-//! GraphQL layer never exposes them directly, and only `store` reads them.
+//! sea-orm entities, one per table. These are storage shapes private to
+//! `store`: only `store` (its reads, commands and seeding) queries them,
+//! and code outside it holds their models under the names of `rows`.
 
-pub mod activity;
-pub mod audit_entry;
-pub mod commitment;
-pub mod commitment_focus_area;
-pub mod commitment_outcome;
-pub mod commitment_place;
-pub mod commitment_progress;
-pub mod county;
-pub mod coverage;
-pub mod data_version;
-pub mod focus_area;
-pub mod follow_up_report;
-pub mod municipality;
-pub mod place;
-pub mod pledge;
-pub mod pledge_focus_area;
-pub mod police_area;
-pub mod signatory;
-pub mod sync_clock;
+pub(super) mod activity;
+pub(super) mod audit_entry;
+pub(super) mod commitment;
+pub(super) mod commitment_focus_area;
+pub(super) mod commitment_outcome;
+pub(super) mod commitment_place;
+pub(super) mod commitment_progress;
+pub(super) mod county;
+pub(super) mod coverage;
+pub(super) mod data_version;
+pub(super) mod focus_area;
+pub(super) mod follow_up_report;
+pub(super) mod municipality;
+pub(super) mod place;
+pub(super) mod pledge;
+pub(super) mod pledge_focus_area;
+pub(super) mod police_area;
+pub(super) mod signatory;
+pub(super) mod sync_clock;

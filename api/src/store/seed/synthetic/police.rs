@@ -14,9 +14,9 @@ use uuid::Uuid;
 use super::reference::Official;
 use super::write::insert_all;
 use super::{FIRST_YEAR, Ids};
-use crate::seed::format::SeedFile;
-use crate::seed::{date, derived_id, opt_date};
 use crate::store::entities::{coverage, police_area};
+use crate::store::seed::format::SeedFile;
+use crate::store::seed::{date, derived_id, opt_date};
 
 /// A police area covering a municipality from `from` until `to` (inclusive).
 #[derive(Debug, Clone, Copy)]

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -34,6 +34,12 @@ const SEED_NAMESPACE: Uuid = Uuid::from_u128(0x6d65_6462_6f72_6761_726c_6f66_746
 pub struct SeedReport {
     pub pledges_added: usize,
     pub activities_added: usize,
+}
+
+/// Whether `db` holds no municipality yet: a first start, which gets the
+/// source documents.
+pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    Ok(municipality::Entity::find().count(db).await? == 0)
 }
 
 /// Parses the seed file (checking every code, enum and date through the

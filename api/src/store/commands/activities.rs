@@ -1,15 +1,14 @@
 //! Recording activities: the evidence behind follow-ups.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use uuid::Uuid;
 
 use super::audit::{self, Action, Entity};
 use super::{Actor, Write, require_edit};
-use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::store::entities::activity;
-use crate::store::{commitments, places, reference};
+use crate::store::{Writer, commitments, places, reference};
 
 /// `ActivityInput`, validated.
 #[derive(Debug, Clone)]
@@ -26,13 +25,12 @@ pub struct NewActivity {
 
 /// `recordActivity`.
 pub async fn record(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     new: NewActivity,
 ) -> ApiResult<activity::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let municipality = reference::municipality_by_code(txn, &new.municipality)
         .await?

@@ -4,8 +4,8 @@
 
 use domain::{CommitmentText, FocusAreaCode, Method, Party, PeriodKind};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -13,10 +13,9 @@ use uuid::Uuid;
 use super::audit::{self, Action, Entity};
 use super::pledges::{require_editable, touch_for_edit};
 use super::{Actor, Write, expect_version, require_edit};
-use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::store::entities::{commitment, commitment_focus_area, commitment_place, place};
-use crate::store::{commitments, places, pledges, reference};
+use crate::store::{Writer, commitments, places, pledges, reference};
 
 /// `CommitmentInput`, validated.
 #[derive(Debug, Clone)]
@@ -144,14 +143,13 @@ fn set_fields(am: &mut commitment::ActiveModel, f: &CommitmentFields) {
 
 /// `addCommitment`: appended after the pledge's last commitment.
 pub async fn add(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     pledge_id: Uuid,
     fields: CommitmentFields,
 ) -> ApiResult<commitment::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let pledge = pledges::lock_for_edit(txn, actor.scope, pledge_id).await?;
     require_edit(actor, pledge.municipality_id)?;
@@ -197,15 +195,14 @@ pub async fn add(
 
 /// `updateCommitment` at `expected_version`.
 pub async fn update(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     expected_version: i32,
     fields: CommitmentFields,
 ) -> ApiResult<commitment::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = commitments::lock_for_edit(txn, actor.scope, id).await?;
     let pledge = pledges::lock_for_edit(txn, actor.scope, row.pledge_id).await?;
@@ -239,14 +236,13 @@ pub async fn update(
 /// `removeCommitment` at `expected_version`; its activities stay, unlinked.
 /// Returns the removed row.
 pub async fn remove(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     expected_version: i32,
 ) -> ApiResult<commitment::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = commitments::lock_for_edit(txn, actor.scope, id).await?;
     let pledge = pledges::lock_for_edit(txn, actor.scope, row.pledge_id).await?;

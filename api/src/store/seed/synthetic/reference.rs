@@ -13,9 +13,9 @@ use uuid::Uuid;
 use super::police::{self, Span};
 use super::write::insert_all;
 use super::{Ids, SyntheticSpec};
-use crate::seed::format::SeedFile;
-use crate::seed::{SOURCE_DOCUMENTS, derived_id};
 use crate::store::entities::{county, focus_area, municipality, place, pledge};
+use crate::store::seed::format::SeedFile;
+use crate::store::seed::{SOURCE_DOCUMENTS, derived_id};
 
 /// Sweden's 290 municipalities with their counties (`code,name,county_code,
 /// county_name`), copied from shared/reference/municipalities.csv: SCB's

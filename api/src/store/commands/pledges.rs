@@ -4,18 +4,16 @@
 use chrono::NaiveDate;
 use domain::{Approval, BasisKind, Lifecycle, PledgeStatus, Transition, ValidityPeriod};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::audit::{self, Action, Entity};
 use super::{Actor, Change, Write, expect_version, require_edit};
-use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::store::entities::{pledge, pledge_focus_area, signatory};
-use crate::store::{pledges, reference};
+use crate::store::{Writer, pledges, reference};
 
 /// The free-text sections of a pledge.
 #[derive(Debug, Clone, Default)]
@@ -245,13 +243,12 @@ async fn check_supersedes(
 
 /// `createPledge`: a new DRAFT.
 pub async fn create(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     new: NewPledge,
 ) -> ApiResult<pledge::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let municipality = reference::municipality_by_code(txn, &new.municipality)
         .await?
@@ -322,15 +319,14 @@ pub async fn create(
 
 /// `updatePledge`: changes text of a DRAFT at `expected_version`.
 pub async fn update(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     expected_version: i32,
     changes: PledgeChanges,
 ) -> ApiResult<pledge::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = pledges::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
@@ -441,14 +437,13 @@ pub(crate) fn require_editable(row: &pledge::Model) -> ApiResult<()> {
 
 /// `approvePledge`: one side approves; both -> SIGNED.
 pub async fn approve(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     side: Option<Approval>,
 ) -> ApiResult<pledge::Model> {
     let caller = actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = pledges::lock(txn, actor.scope, id).await?;
     let sides = actor
@@ -539,8 +534,7 @@ pub async fn approve(
 
 /// `publishPledge` and `withdrawPledge`: lifecycle moves by an editor.
 pub async fn transition(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     transition: Transition,
@@ -556,7 +550,7 @@ pub async fn transition(
             ));
         }
     };
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = pledges::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;

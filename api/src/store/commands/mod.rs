@@ -1,4 +1,5 @@
-//! Writes: the editing workflow. Each command is one transaction that
+//! Writes: the editing workflow. Each command takes the `Writer` and is
+//! one transaction that
 //! 1. loads its row through the caller's scope and locks it, with the
 //!    caller's edit right in the locking statement (a row outside the
 //!    scope is `NOT_FOUND`, one it sees but may not change `FORBIDDEN`),
@@ -18,12 +19,12 @@ pub mod follow_ups;
 pub mod pledges;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use tokio::sync::OwnedMutexGuard;
 
-use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::scope::{Caller, Scope};
+use crate::store::Writer;
 use crate::store::data_version::{self, Changed};
 
 /// Everything a command needs about the request making it.
@@ -67,10 +68,10 @@ pub(crate) struct Write {
 }
 
 impl Write {
-    pub(crate) async fn begin(db: &DatabaseConnection, gate: &WriteGate) -> ApiResult<Self> {
-        let turn = gate.enter().await;
+    pub(crate) async fn begin(writer: &Writer) -> ApiResult<Self> {
+        let turn = writer.gate.enter().await;
         Ok(Self {
-            txn: db.begin().await?,
+            txn: writer.db.begin().await?,
             _turn: turn,
         })
     }

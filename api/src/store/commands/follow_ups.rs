@@ -5,8 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use domain::{FollowUpStatus, PledgeStatus, ReportPeriod, ValidityPeriod};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -14,12 +13,11 @@ use uuid::Uuid;
 use super::audit::{self, Action, Entity};
 use super::clock;
 use super::{Actor, Write, expect_version, require_edit};
-use crate::db::WriteGate;
 use crate::error::{ApiError, ApiResult};
 use crate::store::entities::{
     commitment, commitment_outcome, commitment_progress, follow_up_report, pledge,
 };
-use crate::store::{follow_ups, pledges};
+use crate::store::{Writer, follow_ups, pledges};
 
 /// One commitment's progress in a report, validated.
 #[derive(Debug, Clone)]
@@ -184,13 +182,12 @@ async fn reportable_pledge(
 
 /// `createFollowUpReport`: a DRAFT report.
 pub async fn create(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     fields: ReportFields,
 ) -> ApiResult<follow_up_report::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let pledge = reportable_pledge(txn, actor, fields.pledge_id).await?;
     let period = check_period(txn, &pledge, &fields, None).await?;
@@ -241,15 +238,14 @@ pub async fn create(
 
 /// `updateFollowUpReport`: changes a DRAFT report at `expected_version`.
 pub async fn update(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     expected_version: i32,
     fields: ReportFields,
 ) -> ApiResult<follow_up_report::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = follow_ups::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
@@ -302,13 +298,12 @@ pub async fn update(
 /// `publishFollowUpReport`: DRAFT -> PUBLISHED, once the pledge is public
 /// and every commitment has its progress entry.
 pub async fn publish(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
 ) -> ApiResult<follow_up_report::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = follow_ups::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
@@ -364,14 +359,13 @@ pub async fn publish(
 
 /// `withdrawFollowUpReport`: takes a report back; integrations see a removal.
 pub async fn withdraw(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     reason: String,
 ) -> ApiResult<follow_up_report::Model> {
     actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = follow_ups::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
@@ -430,15 +424,14 @@ pub(crate) async fn touch_reports_of(
 /// `setCommitmentOutcome`: whether a commitment was kept, once its pledge
 /// has ended.
 pub async fn set_outcome(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     actor: &Actor<'_>,
     commitment_id: Uuid,
     outcome: domain::Outcome,
     comment: Option<String>,
 ) -> ApiResult<commitment_outcome::Model> {
     let caller = actor.caller()?;
-    let write = Write::begin(db, gate).await?;
+    let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let commitment =
         crate::store::commitments::lock_for_edit(txn, actor.scope, commitment_id).await?;
