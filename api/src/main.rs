@@ -12,6 +12,10 @@ use api::{db, telemetry};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+// See the workspace Cargo.toml for why the server does not use glibc's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The open backend for Swedish citizen pledges (medborgarlöften).
 #[derive(Debug, Parser)]
 #[command(version, about)]

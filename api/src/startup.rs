@@ -69,7 +69,7 @@ impl Application {
         let exported_rows = services.exported_rows.clone();
         let responses = services.responses.clone();
         let state = AppState {
-            schema: graphql::build(settings.limits),
+            graphql: graphql::build(settings.limits),
             services,
             settings: Arc::new(settings),
             verifier: verifier.clone(),

@@ -1,26 +1,124 @@
-//! Query limits, checked after parsing and validation and so before any
-//! resolver (and any SQL) runs: depth, complexity (one per field, list
-//! fields times their page size) and aliases. Over a limit is
-//! `QUERY_TOO_COMPLEX`.
+//! Query limits, checked before any resolver (and any SQL) runs: depth,
+//! complexity (one per field, list fields times their page size) and
+//! aliases. Over a limit is `QUERY_TOO_COMPLEX`.
+//!
+//! Depth and aliases are counted on the parsed document before execution;
+//! complexity, which needs the schema's field costs, is async-graphql's
+//! own check during validation (`limited` sets it on the schema).
+//! `Limited` runs every request through both and gives the refusals their
+//! code and a message with the limit. It is an executor wrapper rather than an async-graphql
+//! extension on purpose: any extension at all makes async-graphql resolve
+//! every field through its extension chain, which cost about a tenth of
+//! the CPU of a page of pledges.
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
-};
+use async_graphql::futures_util::stream::{BoxStream, StreamExt};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{
+    Data, Executor, ObjectType, Request, Response, SchemaBuilder, ServerError, SubscriptionType,
+};
 
+use super::AppSchema;
 use crate::config::QueryLimits;
 use crate::error::code;
 
-/// The extension that enforces `QueryLimits`.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Limits(pub(super) QueryLimits);
+/// The schema `builder` with the complexity limit set.
+pub(super) fn limited<Q, M, S>(
+    builder: SchemaBuilder<Q, M, S>,
+    limits: QueryLimits,
+) -> SchemaBuilder<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    builder.limit_complexity(limits.complexity)
+}
 
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
+/// async-graphql's message for its complexity limit (validation/mod.rs).
+const TOO_COMPLEX: &str = "Query is too complex.";
+
+/// A schema whose requests are held to the query limits.
+#[derive(Clone)]
+pub struct Limited {
+    schema: AppSchema,
+    limits: QueryLimits,
+}
+
+impl std::fmt::Debug for Limited {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limited")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Limited {
+    /// `schema`, built with `limited(…, limits)`.
+    pub(super) fn new(schema: AppSchema, limits: QueryLimits) -> Self {
+        Self { schema, limits }
+    }
+
+    /// The refusal of a request nested too deep or with too many aliases,
+    /// if it is one. A document that does not parse is left to execution,
+    /// which reports the syntax error; the parsed document is kept for it.
+    fn refuse(&self, request: &mut Request) -> Option<Response> {
+        let doc = request.parsed_query().ok()?;
+        let deepest = depth(doc);
+        let message = if deepest > self.limits.depth {
+            format!(
+                "the query is nested {deepest} levels deep; at most {} are allowed",
+                self.limits.depth
+            )
+        } else {
+            let found = aliases(doc);
+            if found <= self.limits.aliases {
+                return None;
+            }
+            format!(
+                "the query uses {found} aliases; at most {} are allowed",
+                self.limits.aliases
+            )
+        };
+        Some(Response::from_errors(vec![too_complex(message)]))
+    }
+
+    /// Gives async-graphql's own limit errors their code and the limit.
+    fn code_refusals(&self, mut response: Response) -> Response {
+        for error in &mut response.errors {
+            if error.message == TOO_COMPLEX && error.path.is_empty() {
+                *error = too_complex(format!(
+                    "the query costs more than the {} allowed",
+                    self.limits.complexity
+                ));
+            }
+        }
+        response
+    }
+}
+
+impl Executor for Limited {
+    async fn execute(&self, mut request: Request) -> Response {
+        if let Some(refused) = self.refuse(&mut request) {
+            return refused;
+        }
+        self.code_refusals(self.schema.execute(request).await)
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        if let Some(refused) = self.refuse(&mut request) {
+            return async_graphql::futures_util::stream::once(async move { refused }).boxed();
+        }
+        let this = self.clone();
+        self.schema
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .map(move |response| this.code_refusals(response))
+            .boxed()
     }
 }
 
@@ -30,6 +128,41 @@ fn too_complex(message: String) -> ServerError {
     extensions.set("code", code::QUERY_TOO_COMPLEX);
     error.extensions = Some(extensions);
     error
+}
+
+/// The deepest nesting of fields in any operation, fragments counted
+/// where they are spread, as async-graphql's validation counts it. A
+/// fragment spread inside itself is counted once; validation refuses it.
+fn depth(doc: &ExecutableDocument) -> usize {
+    fn of(set: &SelectionSet, doc: &ExecutableDocument, spread: &mut Vec<String>) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => 1 + of(&field.node.selection_set.node, doc, spread),
+                Selection::InlineFragment(fragment) => {
+                    of(&fragment.node.selection_set.node, doc, spread)
+                }
+                Selection::FragmentSpread(name) => {
+                    let name = &name.node.fragment_name.node;
+                    match doc.fragments.get(name) {
+                        Some(fragment) if !spread.iter().any(|s| s == name.as_str()) => {
+                            spread.push(name.to_string());
+                            let inner = of(&fragment.node.selection_set.node, doc, spread);
+                            spread.pop();
+                            inner
+                        }
+                        _ => 0,
+                    }
+                }
+            })
+            .max()
+            .unwrap_or(0)
+    }
+    doc.operations
+        .iter()
+        .map(|(_, op)| of(&op.node.selection_set.node, doc, &mut Vec::new()))
+        .max()
+        .unwrap_or(0)
 }
 
 fn aliases_in(set: &SelectionSet) -> usize {
@@ -60,54 +193,27 @@ fn aliases(doc: &ExecutableDocument) -> usize {
     in_operations + in_fragments
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for Limits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let found = aliases(&doc);
-        if found > self.0.aliases {
-            return Err(too_complex(format!(
-                "the query uses {found} aliases; at most {} are allowed",
-                self.0.aliases
-            )));
-        }
-        Ok(doc)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        if result.depth > self.0.depth {
-            return Err(vec![too_complex(format!(
-                "the query is nested {} levels deep; at most {} are allowed",
-                result.depth, self.0.depth
-            ))]);
-        }
-        if result.complexity > self.0.complexity {
-            return Err(vec![too_complex(format!(
-                "the query costs {}; at most {} is allowed",
-                result.complexity, self.0.complexity
-            ))]);
-        }
-        Ok(result)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn count(query: &str) -> usize {
         aliases(&async_graphql::parser::parse_query(query).expect("parses"))
+    }
+
+    fn deepest(query: &str) -> usize {
+        depth(&async_graphql::parser::parse_query(query).expect("parses"))
+    }
+
+    #[test]
+    fn depth_counts_fields_through_fragments_as_validation_does() {
+        assert_eq!(deepest("{ me { subject } }"), 2);
+        assert_eq!(deepest("{ a { b { c } } d }"), 3);
+        assert_eq!(deepest("{ a { ...F } } fragment F on T { b { c } }"), 3);
+        assert_eq!(deepest("{ a { ... on T { b } } }"), 2);
+        assert_eq!(deepest("query A { a } query B { a { b { c { d } } } }"), 4);
+        // A fragment spread inside itself ends there.
+        assert_eq!(deepest("{ a { ...F } } fragment F on T { b { ...F } }"), 2);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod types;
 use async_graphql::{Schema, SchemaBuilder};
 
 use crate::config::QueryLimits;
+pub use limits::Limited;
 use mutation::Mutation;
 use query::Query;
 use subscription::Subscription;
@@ -29,12 +30,31 @@ pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query, Mutation, Subscription)
 }
 
-/// The schema with the configured query limits: what the server runs.
-pub fn build(limits: QueryLimits) -> AppSchema {
-    schema()
-        .extension(limits::Limits(limits))
-        .extension(public_version::PublicVersion)
-        .finish()
+/// What the server executes requests with: one schema, built twice.
+#[derive(Debug, Clone)]
+pub struct Executors {
+    /// Every request not answered through the public response cache:
+    /// signed-in requests and subscriptions.
+    pub uncached: Limited,
+    /// Anonymous requests whose answers go into the public response
+    /// cache: it also reads the data version just before resolvers run
+    /// (`public_version`). That hook is an extension, and any extension
+    /// puts every field on async-graphql's slower extension path, which
+    /// is why the other requests run on a schema without one.
+    pub cached: Limited,
+}
+
+/// The schemas with the configured query limits: what the server runs.
+pub fn build(limits: QueryLimits) -> Executors {
+    Executors {
+        uncached: Limited::new(limits::limited(schema(), limits).finish(), limits),
+        cached: Limited::new(
+            limits::limited(schema(), limits)
+                .extension(public_version::PublicVersion)
+                .finish(),
+            limits,
+        ),
+    }
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

@@ -1,7 +1,7 @@
 //! `POST /graphql` and `GET /graphql`: credentials -> scope -> execute.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, Executor as _};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
 use axum::extract::State;
@@ -142,12 +142,12 @@ async fn execute(
     };
     let mut response = match request {
         BatchRequest::Single(one) => {
-            BatchResponse::Single(state.schema.execute(prepare(one)).await)
+            BatchResponse::Single(state.graphql.uncached.execute(prepare(one)).await)
         }
         BatchRequest::Batch(many) => {
             let mut out = Vec::with_capacity(many.len());
             for one in many {
-                out.push(state.schema.execute(prepare(one)).await);
+                out.push(state.graphql.uncached.execute(prepare(one)).await);
             }
             BatchResponse::Batch(out)
         }

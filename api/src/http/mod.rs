@@ -19,13 +19,13 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenVerifier;
 use crate::config::Settings;
-use crate::graphql::AppSchema;
+use crate::graphql::Executors;
 use crate::services::Services;
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: AppSchema,
+    pub graphql: Executors,
     pub services: Services,
     pub settings: Arc<Settings>,
     pub verifier: Arc<TokenVerifier>,

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::Request;
+use async_graphql::{Executor as _, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
@@ -118,6 +118,6 @@ async fn run(
     );
     let slot = Arc::new(VersionSlot::new(context.reader.clone(), known));
     let request = prepared(state, request, context).data(slot.clone());
-    let response = state.schema.execute(request).await;
+    let response = state.graphql.cached.execute(request).await;
     (response, slot.versions())
 }

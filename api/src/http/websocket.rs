@@ -93,13 +93,14 @@ async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol
     let (sink, stream) = socket.split();
     // Hand async-graphql the connection_init it expects, then the rest.
     let stream = futures::stream::once(async move { Ok(first) }).chain(stream);
-    let session = GraphQLWebSocket::new_with_pair(sink, stream, state.schema.clone(), protocol)
-        .on_connection_init(move |_| async move {
-            let mut data = Data::default();
-            data.insert(context);
-            Ok(data)
-        })
-        .serve();
+    let session =
+        GraphQLWebSocket::new_with_pair(sink, stream, state.graphql.uncached.clone(), protocol)
+            .on_connection_init(move |_| async move {
+                let mut data = Data::default();
+                data.insert(context);
+                Ok(data)
+            })
+            .serve();
     // The scope is the token's: when the token expires, so does the
     // connection (the client reconnects with a fresh token).
     let lifetime = expires

@@ -6,6 +6,7 @@ use sea_orm::sea_query::NullOrdering;
 use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use super::decode::FastAll as _;
 use super::entities::{activity, place};
 use super::follow_ups::ProgressEntry;
 use super::reader::{Reader, keys};
@@ -26,7 +27,7 @@ impl Reader {
                 .filter(activity::Column::CommitmentId.is_in(keys(commitments, |c| c.id)))
                 .order_by_with_nulls(activity::Column::Date, Order::Asc, NullOrdering::Last)
                 .order_by_asc(activity::Column::Id)
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -37,7 +38,7 @@ impl Reader {
             activity::Entity::find()
                 .filter(activity::Column::Id.is_in(ids.iter().copied()))
                 .filter(visibility::activities(&self.scope))
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::decode::FastAll as _;
 use super::entities::{commitment, commitment_focus_area, commitment_place, place};
 use super::follow_ups::ProgressEntry;
 use super::reader::{Reader, keys};
@@ -27,7 +28,7 @@ impl Reader {
                 .filter(commitment::Column::PledgeId.is_in(keys(pledges, |p| p.id)))
                 .order_by_asc(commitment::Column::PledgeId)
                 .order_by_asc(commitment::Column::Position)
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -40,7 +41,7 @@ impl Reader {
                 .filter(
                     commitment::Column::PledgeId.in_subquery(visibility::pledge_ids(&self.scope)),
                 )
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -55,7 +56,7 @@ impl Reader {
         Ok(Visible::all(
             commitment::Entity::find()
                 .filter(commitment::Column::Id.is_in(ids))
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -69,7 +70,7 @@ impl Reader {
         Ok(commitment_focus_area::Entity::find()
             .filter(commitment_focus_area::Column::CommitmentId.is_in(keys(commitments, |c| c.id)))
             .order_by_asc(commitment_focus_area::Column::FocusAreaCode)
-            .all(&self.db)
+            .fast_all(&self.db)
             .await?
             .into_iter()
             .map(|l| (l.commitment_id, l.focus_area_code))

@@ -3,13 +3,14 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, RelationTrait,
 };
 use uuid::Uuid;
 
+use super::decode::{self, Columns, Fast, FastAll as _};
 use super::entities::{commitment_outcome, commitment_progress, follow_up_report};
 use super::reader::{Reader, keys};
 use super::rows::{CommitmentRow, FollowUpRow, OutcomeRow, PledgeRow, ProgressRow};
@@ -81,12 +82,60 @@ impl Listed {
     }
 }
 
-/// A progress entry with the report it belongs to (shared by the
-/// report's entries, not copied).
+/// A progress entry with what the read path needs of its report (shared
+/// by the report's entries, not copied). The report's texts are not read
+/// with every entry: `Reader::reports_of_progress` loads whole reports
+/// when they are asked for.
 #[derive(Debug, Clone)]
 pub struct ProgressEntry {
     pub entry: ProgressRow,
-    pub report: Arc<Visible<FollowUpRow>>,
+    pub report: Arc<ReportHead>,
+}
+
+/// The columns of a report that place and rank its progress entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportHead {
+    pub id: Uuid,
+    pub pledge_id: Uuid,
+    pub status: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ReportHead {
+    fn of(report: &FollowUpRow) -> Self {
+        Self {
+            id: report.id,
+            pledge_id: report.pledge_id,
+            status: report.status.clone(),
+            period_start: report.period_start,
+            period_end: report.period_end,
+            updated_at: report.updated_at,
+        }
+    }
+}
+
+/// A progress entry and its report's head, as one joined row.
+struct EntryAndHead {
+    entry: ProgressRow,
+    head: ReportHead,
+}
+
+impl Columns for EntryAndHead {
+    fn read(row: &decode::Row<'_>) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            entry: ProgressRow::read(row)?,
+            head: ReportHead {
+                id: row.get("report_id")?,
+                pledge_id: row.get("report_pledge_id")?,
+                status: row.get("report_status")?,
+                period_start: row.get("report_period_start")?,
+                period_end: row.get("report_period_end")?,
+                updated_at: row.get("report_updated_at")?,
+            },
+        })
+    }
 }
 
 impl Reader {
@@ -114,7 +163,7 @@ impl Reader {
             .order_by_asc(follow_up_report::Column::UpdatedAt)
             .order_by_asc(follow_up_report::Column::Id)
             .limit(first + 1)
-            .all(&self.db)
+            .fast_all(&self.db)
             .await?;
         let has_next = rows.len() as u64 > first;
         rows.truncate(first as usize);
@@ -172,7 +221,7 @@ impl Reader {
             follow_up_report::Entity::find()
                 .filter(follow_up_report::Column::Id.is_in(ids.iter().copied()))
                 .filter(visibility::follow_ups(&self.scope))
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -188,7 +237,7 @@ impl Reader {
                 .filter(visibility::reports_of_visible_pledges(&self.scope))
                 .order_by_asc(follow_up_report::Column::PeriodEnd)
                 .order_by_asc(follow_up_report::Column::PeriodStart)
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -198,9 +247,9 @@ impl Reader {
         &self,
         reports: impl IntoIterator<Item = &'a Visible<FollowUpRow>>,
     ) -> ApiResult<Vec<Visible<ProgressEntry>>> {
-        let reports: HashMap<Uuid, Arc<Visible<FollowUpRow>>> = reports
+        let reports: HashMap<Uuid, Arc<ReportHead>> = reports
             .into_iter()
-            .map(|r| (r.id, Arc::new(r.clone())))
+            .map(|r| (r.id, Arc::new(ReportHead::of(r))))
             .collect();
         let entries = commitment_progress::Entity::find()
             .join(
@@ -210,7 +259,7 @@ impl Reader {
             .filter(commitment_progress::Column::ReportId.is_in(reports.keys().copied()))
             .order_by_asc(commitment_progress::Column::ReportId)
             .order_by_asc(super::entities::commitment::Column::Position)
-            .all(&self.db)
+            .fast_all(&self.db)
             .await?;
         Ok(entries
             .into_iter()
@@ -222,31 +271,39 @@ impl Reader {
     }
 
     /// Every progress entry of the (visible) commitments in a report the
-    /// caller may see, newest period first, with its report: one statement.
+    /// caller may see, newest period first, with its report's head: one
+    /// statement.
     pub async fn progress_of_commitments<'a>(
         &self,
         commitments: impl IntoIterator<Item = &'a Visible<CommitmentRow>>,
     ) -> ApiResult<Vec<Visible<ProgressEntry>>> {
-        let pairs = commitment_progress::Entity::find()
-            .select_also(follow_up_report::Entity)
+        let rows = commitment_progress::Entity::find()
             .join(
                 JoinType::InnerJoin,
                 commitment_progress::Relation::Report.def(),
             )
+            .column_as(follow_up_report::Column::PledgeId, "report_pledge_id")
+            .column_as(follow_up_report::Column::Status, "report_status")
+            .column_as(follow_up_report::Column::PeriodStart, "report_period_start")
+            .column_as(follow_up_report::Column::PeriodEnd, "report_period_end")
+            .column_as(follow_up_report::Column::UpdatedAt, "report_updated_at")
             .filter(commitment_progress::Column::CommitmentId.is_in(keys(commitments, |c| c.id)))
             .filter(visibility::reports_of_visible_pledges(&self.scope))
+            .into_model::<Fast<EntryAndHead>>()
             .all(&self.db)
             .await?;
-        let mut reports: HashMap<Uuid, Arc<Visible<FollowUpRow>>> = HashMap::new();
-        let mut out: Vec<ProgressEntry> = pairs
+        let mut reports: HashMap<Uuid, Arc<ReportHead>> = HashMap::new();
+        let mut out: Vec<ProgressEntry> = rows
             .into_iter()
-            .filter_map(|(entry, report)| {
-                let report = report?;
+            .map(|Fast(row)| {
                 let report = reports
-                    .entry(report.id)
-                    .or_insert_with(|| Arc::new(Visible::vouch(report)))
+                    .entry(row.head.id)
+                    .or_insert_with(|| Arc::new(row.head))
                     .clone();
-                Some(ProgressEntry { entry, report })
+                ProgressEntry {
+                    entry: row.entry,
+                    report,
+                }
             })
             .collect();
         out.sort_by(|a, b| {
@@ -260,6 +317,20 @@ impl Reader {
             key(b).cmp(&key(a))
         });
         Ok(Visible::all(out))
+    }
+
+    /// The whole reports of (visible) progress entries: visible too.
+    pub async fn reports_of_progress<'a>(
+        &self,
+        entries: impl IntoIterator<Item = &'a Visible<ProgressEntry>>,
+    ) -> ApiResult<Vec<Visible<FollowUpRow>>> {
+        let ids = keys(entries, |e| e.report.id);
+        Ok(Visible::all(
+            follow_up_report::Entity::find()
+                .filter(follow_up_report::Column::Id.is_in(ids))
+                .fast_all(&self.db)
+                .await?,
+        ))
     }
 
     /// Outcomes of the (visible) commitments.

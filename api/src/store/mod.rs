@@ -15,6 +15,7 @@ pub mod audit;
 pub mod commands;
 pub mod commitments;
 pub mod data_version;
+mod decode;
 pub mod directory;
 mod entities;
 pub mod follow_ups;

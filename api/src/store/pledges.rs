@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::decode::FastAll as _;
 use super::entities::{pledge, pledge_focus_area, signatory};
 use super::reader::{Reader, keys};
 use super::rows::{CommitmentRow, PledgeFocusAreaRow, PledgeRow, SignatoryRow};
@@ -90,7 +91,7 @@ impl Reader {
             .order_by_desc(pledge::Column::Year)
             .order_by_asc(pledge::Column::Id)
             .limit(first + 1)
-            .all(&self.db)
+            .fast_all(&self.db)
             .await?;
         let has_next = rows.len() as u64 > first;
         rows.truncate(first as usize);
@@ -112,7 +113,7 @@ impl Reader {
             pledge::Entity::find()
                 .filter(visibility::pledges(&self.scope))
                 .filter(pledge::Column::Id.is_in(ids.iter().copied()))
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -128,7 +129,7 @@ impl Reader {
                 .filter(pledge::Column::MunicipalityId.is_in(municipality_ids.iter().copied()))
                 .order_by_desc(pledge::Column::Year)
                 .order_by_asc(pledge::Column::Id)
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -142,7 +143,7 @@ impl Reader {
         Ok(Visible::all(
             pledge::Entity::find()
                 .filter(pledge::Column::Id.is_in(ids))
-                .all(&self.db)
+                .fast_all(&self.db)
                 .await?,
         ))
     }
@@ -168,7 +169,7 @@ impl Reader {
         Ok(pledge_focus_area::Entity::find()
             .filter(pledge_focus_area::Column::PledgeId.is_in(keys(pledges, |p| p.id)))
             .order_by_asc(pledge_focus_area::Column::Position)
-            .all(&self.db)
+            .fast_all(&self.db)
             .await?)
     }
 }

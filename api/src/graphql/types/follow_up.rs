@@ -225,16 +225,10 @@ impl CommitmentProgress {
     }
 
     /// The report this entry belongs to.
-    async fn report(&self) -> Result<Option<FollowUpReport>> {
+    async fn report(&self, ctx: &Context<'_>) -> Result<Option<FollowUpReport>> {
+        let rc = request(ctx)?;
         let all = once(&self.0.loaded().reports, || async {
-            let mut seen = std::collections::HashSet::new();
-            let rows: Vec<Visible<FollowUpRow>> = self
-                .0
-                .siblings()
-                .iter()
-                .filter(|e| seen.insert(e.report.id))
-                .map(|e| (*e.report).clone())
-                .collect();
+            let rows = rc.reader.reports_of_progress(self.0.siblings()).await?;
             let listed = rows.into_iter().map(Listed::Shown).collect();
             Ok(keyed(listed, |r: &Listed| r.row().id, FollowUpReport))
         })
