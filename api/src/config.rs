@@ -31,6 +31,17 @@ pub struct Settings {
     pub limits: QueryLimits,
     /// Size bound of the public response cache, in bytes.
     pub response_cache_bytes: u64,
+    /// GraphQL operations executed at once; more wait their turn.
+    pub concurrent_queries: usize,
+}
+
+/// Operations executed at once by default: four per core. A response is
+/// built whole in memory before it is written, so memory grows with the
+/// operations in flight; on a busy server more than a few per core only
+/// add memory and latency, not throughput, and a few per core still keep
+/// the cores busy while some operations wait for the database.
+fn default_concurrent_queries() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// How bearer tokens are verified.
@@ -135,6 +146,8 @@ impl Settings {
         let introspection = flag(&lookup, "APP_INTROSPECTION")?.unwrap_or(development);
         let response_cache_bytes =
             number(&lookup, "APP_RESPONSE_CACHE_MB")?.unwrap_or(64) as u64 * 1024 * 1024;
+        let concurrent_queries = number(&lookup, "APP_MAX_CONCURRENT_QUERIES")?
+            .unwrap_or_else(default_concurrent_queries);
         Ok(Self {
             database_url,
             addr,
@@ -144,6 +157,7 @@ impl Settings {
             auth,
             limits,
             response_cache_bytes,
+            concurrent_queries,
         })
     }
 }
@@ -288,6 +302,16 @@ mod tests {
         assert_eq!(s.limits.depth, 5);
         assert!(settings(&[("APP_MAX_DEPTH", "0")]).is_err());
         assert!(settings(&[("APP_MAX_DEPTH", "deep")]).is_err());
+    }
+
+    #[test]
+    fn concurrent_queries_default_to_four_per_core_and_can_be_set() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(settings(&[]).expect("valid").concurrent_queries, 4 * cores);
+        let s = settings(&[("APP_MAX_CONCURRENT_QUERIES", "3")]).expect("valid");
+        assert_eq!(s.concurrent_queries, 3);
+        let err = settings(&[("APP_MAX_CONCURRENT_QUERIES", "0")]).expect_err("refused");
+        assert!(err.to_string().contains("APP_MAX_CONCURRENT_QUERIES"));
     }
 
     #[test]

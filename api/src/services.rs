@@ -28,6 +28,10 @@ pub struct Services {
     /// each holds a connection while its client reads, and slow readers
     /// must not starve every other request.
     pub exports: Arc<Semaphore>,
+    /// Turns to execute a GraphQL operation over HTTP: bounds the
+    /// responses being built at once, and with them the memory they hold
+    /// (`APP_MAX_CONCURRENT_QUERIES`).
+    pub queries: Arc<Semaphore>,
     /// Finished answers to anonymous queries (see `http::response_cache`).
     pub responses: Arc<ResponseCache>,
     /// Rows written by follow-up exports since start-up.

@@ -56,6 +56,7 @@ impl Application {
             events: Events::start(&db).await.context("starting the event bus")?,
             exported_rows: Default::default(),
             responses: Arc::new(ResponseCache::new(settings.response_cache_bytes)),
+            queries: Arc::new(tokio::sync::Semaphore::new(settings.concurrent_queries)),
             exports: Arc::new(tokio::sync::Semaphore::new(db::concurrent_exports(
                 &settings.database_url,
             ))),

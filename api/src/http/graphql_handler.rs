@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::{AppState, authenticate};
 use super::{public, responses};
 use crate::error::ApiError;
+use crate::graphql::Limited;
 use crate::graphql::context::RequestContext;
 
 pub(super) async fn post_graphql(
@@ -142,12 +143,12 @@ async fn execute(
     };
     let mut response = match request {
         BatchRequest::Single(one) => {
-            BatchResponse::Single(state.graphql.uncached.execute(prepare(one)).await)
+            BatchResponse::Single(in_turn(&state, &state.graphql.uncached, prepare(one)).await)
         }
         BatchRequest::Batch(many) => {
             let mut out = Vec::with_capacity(many.len());
             for one in many {
-                out.push(state.graphql.uncached.execute(prepare(one)).await);
+                out.push(in_turn(&state, &state.graphql.uncached, prepare(one)).await);
             }
             BatchResponse::Batch(out)
         }
@@ -163,4 +164,18 @@ async fn execute(
         BatchResponse::Batch(_) => StatusCode::OK,
     };
     responses::graphql(&headers, status, &response)
+}
+
+/// Executes one operation once it has a turn (`Services::queries`): the
+/// number of responses being built at once, and so their memory, stays
+/// bounded however many clients are waiting.
+pub(super) async fn in_turn(
+    state: &AppState,
+    executor: &Limited,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    // The semaphore is never closed; if it were, the operation would run
+    // without a turn rather than fail.
+    let _turn = state.services.queries.acquire().await.ok();
+    executor.execute(request).await
 }

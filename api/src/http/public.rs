@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Executor as _, Request};
+use async_graphql::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
 use chrono::NaiveDate;
 
-use super::graphql_handler::prepared;
+use super::graphql_handler::{in_turn, prepared};
 use super::response_cache::{Entry, Key};
 use super::{AppState, responses};
 use crate::graphql::context::RequestContext;
@@ -118,6 +118,6 @@ async fn run(
     );
     let slot = Arc::new(VersionSlot::new(context.reader.clone(), known));
     let request = prepared(state, request, context).data(slot.clone());
-    let response = state.graphql.cached.execute(request).await;
+    let response = in_turn(state, &state.graphql.cached, request).await;
     (response, slot.versions())
 }
