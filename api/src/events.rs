@@ -21,6 +21,9 @@ const CHANNEL: &str = "medborgarloften_events";
 pub enum EventKind {
     FollowUpPublished,
     PledgeChanged,
+    /// Reference data changed (an admin's write): every instance re-reads
+    /// its reference snapshot. Carries no key.
+    ReferenceChanged,
 }
 
 /// One change: which entity, in which municipality.
@@ -107,6 +110,16 @@ impl Events {
             kind: EventKind::PledgeChanged,
             id: pledge,
             municipality_id: municipality,
+        })
+        .await;
+    }
+
+    /// Reference data changed: every instance's directory re-reads it.
+    pub async fn reference_changed(&self) {
+        self.emit(Event {
+            kind: EventKind::ReferenceChanged,
+            id: Uuid::nil(),
+            municipality_id: Uuid::nil(),
         })
         .await;
     }

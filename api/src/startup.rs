@@ -8,11 +8,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tokio::sync::broadcast;
 
 use crate::auth::{Jwks, JwksSource, TokenVerifier};
 use crate::config::{AuthSettings, Settings};
 use crate::db::{self, StatementCounter, WriteGate};
-use crate::events::Events;
+use crate::events::{EventKind, Events};
 use crate::graphql;
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
@@ -66,7 +67,11 @@ impl Application {
                     .map_err(|_| anyhow::anyhow!("loading the reference directory"))?,
             ),
         };
-        spawn_directory_refresh(db.clone(), services.directory.clone());
+        spawn_directory_refresh(
+            db.clone(),
+            services.directory.clone(),
+            services.events.clone(),
+        );
         let exported_rows = services.exported_rows.clone();
         let responses = services.responses.clone();
         let state = AppState {
@@ -127,22 +132,35 @@ impl Application {
     }
 }
 
-/// Checks the reference version every minute and re-reads the reference
-/// data when another process changed it, so municipalities or coverage it
-/// added reach this one's token checks. (Public answers do not wait for
-/// this: they compare the version on every read, see `response_cache`.)
-fn spawn_directory_refresh(db: DatabaseConnection, directory: Arc<Directory>) {
+/// Keeps the reference snapshot current: re-reads it when an instance
+/// announces a change of reference data (LISTEN/NOTIFY on PostgreSQL, so
+/// an admin's change through one instance reaches every other at once),
+/// and checks the reference version every minute besides, for a
+/// notification lost while the listener reconnected. (Public answers do
+/// not wait for either: they compare the version on every read, see
+/// `response_cache`.)
+fn spawn_directory_refresh(db: DatabaseConnection, directory: Arc<Directory>, events: Events) {
+    let mut changes = events.subscribe();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         every.tick().await;
         loop {
-            every.tick().await;
-            let refreshed = match crate::store::data_version::current(&db).await {
-                Ok(versions) => directory
-                    .at_least(&db, versions.reference)
-                    .await
-                    .map(|_| ()),
-                Err(e) => Err(e),
+            let refreshed = tokio::select! {
+                _ = every.tick() => match crate::store::data_version::current(&db).await {
+                    Ok(versions) => directory
+                        .at_least(&db, versions.reference)
+                        .await
+                        .map(|_| ()),
+                    Err(e) => Err(e),
+                },
+                event = changes.recv() => match event {
+                    Ok(event) if event.kind != EventKind::ReferenceChanged => continue,
+                    // A lagging receiver may have missed one: re-read anyway.
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        directory.refresh(&db).await.map(|_| ())
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
             };
             if refreshed.is_err() {
                 tracing::warn!("could not refresh the reference directory; keeping the old one");

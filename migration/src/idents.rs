@@ -258,3 +258,45 @@ pub(crate) enum DataVersion {
     Data,
     Reference,
 }
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum PoliceRegion {
+    #[sea_orm(iden = "police_regions")]
+    Table,
+    Code,
+    Name,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum PoliceDistrict {
+    #[sea_orm(iden = "police_districts")]
+    Table,
+    Code,
+    Name,
+    RegionCode,
+    ValidFrom,
+    ValidTo,
+}
+
+/// Columns added to existing tables by the police-organisation migration.
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Added {
+    DistrictCode,
+    RegionCode,
+    PoliceRegionCode,
+    Inferred,
+    Source,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum DistrictCoverage {
+    #[sea_orm(iden = "police_district_coverage")]
+    Table,
+    Id,
+    DistrictCode,
+    MunicipalityId,
+    ValidFrom,
+    ValidTo,
+    Inferred,
+    Source,
+}

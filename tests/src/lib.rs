@@ -239,6 +239,15 @@ pub fn token(sub: &str, roles: &[&str], municipalities: &[&str], police_areas: &
     .expect("signing a test token")
 }
 
+/// The `code` of every item of a JSON list (municipalities, police areas…).
+pub fn codes(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("expected a list, got {list}"))
+        .iter()
+        .map(|item| item["code"].as_str().expect("a code"))
+        .collect()
+}
+
 /// The codes of every error in a GraphQL response body.
 pub fn error_codes(body: &Value) -> Vec<String> {
     body["errors"]

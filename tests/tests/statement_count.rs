@@ -154,7 +154,8 @@ db_test!(statement_count_does_not_grow_with_page_size, |app| {
 db_test!(reference_data_costs_no_statements, |app| {
     for query in [
         "{ municipalities { id code name county { code name } policeArea { code name } } }",
-        "{ policeAreas { id code name district region municipalities { code name county { code } } } }",
+        "{ policeAreas { id code name district { code name region { code } } region { code name } municipalities { code name county { code } } } }",
+        "{ policeRegions { code name districts { code name policeAreas { code } } } policeDistricts { code region { code } } }",
         "{ focusAreas { code nameSv nameEn } }",
         "{ municipality(code: \"0683\") { code name county { name } policeArea { code } } }",
     ] {

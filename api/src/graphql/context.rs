@@ -97,6 +97,16 @@ impl RequestContext {
         self.reader.refreshed_reference(&self.directory).await
     }
 
+    /// After a committed change of reference data: this instance re-reads
+    /// its snapshot now, and every instance hears of it (on PostgreSQL
+    /// through NOTIFY). Later requests see the change; this one keeps the
+    /// snapshot it started with, so its answer stays consistent.
+    pub async fn reference_changed(&self) -> ApiResult<()> {
+        self.reader.refreshed_reference(&self.directory).await?;
+        self.events.reference_changed().await;
+        Ok(())
+    }
+
     /// The request as the author of a write.
     pub fn actor(&self) -> Actor<'_> {
         Actor {

@@ -10,24 +10,30 @@ mod limits;
 pub mod mutation;
 pub mod public_version;
 pub mod query;
+pub mod reference_mutation;
 pub mod scalars;
 pub mod subscription;
 pub mod types;
 
-use async_graphql::{Schema, SchemaBuilder};
+use async_graphql::{MergedObject, Schema, SchemaBuilder};
 
 use crate::config::QueryLimits;
 pub use limits::Limited;
-use mutation::Mutation;
+use mutation::WorkflowMutation;
 use query::Query;
+use reference_mutation::ReferenceMutation;
 use subscription::Subscription;
+
+/// Every write: the editing workflow and the admin's reference changes.
+#[derive(MergedObject, Debug, Default)]
+pub struct Mutation(WorkflowMutation, ReferenceMutation);
 
 /// The executable schema type.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with every type registered and nothing else.
 pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(Query, Mutation, Subscription)
+    Schema::build(Query, Mutation::default(), Subscription)
 }
 
 /// What the server executes requests with: one schema, built twice.

@@ -1,4 +1,5 @@
-//! The `Mutation` root: parse the input, run the command, return fresh
+//! The editing workflow's half of the `Mutation` root (the admin's
+//! reference changes: `reference_mutation`): parse the input, run the command, return fresh
 //! data. Authorization, versions, lifecycle and the audit entry are the
 //! command's business (see `store::commands`).
 
@@ -34,12 +35,12 @@ async fn fresh_commitment(rc: &RequestContext, id: uuid::Uuid) -> ApiResult<Comm
 /// Entry point of every write. Each mutation is one transaction and leaves
 /// exactly one audit entry.
 #[derive(Debug, Default)]
-pub struct Mutation;
+pub struct WorkflowMutation;
 
 /// Entry point of every write. Each mutation is one transaction and leaves
 /// exactly one audit entry.
 #[Object]
-impl Mutation {
+impl WorkflowMutation {
     /// Creates a DRAFT pledge for a municipality you may edit.
     async fn create_pledge(&self, ctx: &Context<'_>, input: CreatePledgeInput) -> Result<Pledge> {
         let rc = request(ctx)?;

@@ -9,6 +9,7 @@ use super::scalars::Date;
 use super::types::activity::Activity;
 use super::types::audit_entry::AuditEntry;
 use super::types::commitment::Commitment;
+use super::types::comparison::RegionalComparison;
 use super::types::connection::{
     AuditEntryConnection, DEFAULT_PAGE, FollowUpConnection, MAX_PAGE, PledgeConnection, Total,
 };
@@ -18,11 +19,14 @@ use super::types::municipality::Municipality;
 use super::types::node::Node;
 use super::types::pledge::Pledge;
 use super::types::police_area::PoliceArea;
+use super::types::police_organisation::{PoliceDistrict, PoliceRegion};
 use super::types::viewer::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
 use crate::ids::{self, NodeKind, TimeCursor, TimeList, YearCursor};
 use crate::store::audit::AuditFilter;
+use crate::store::comparison::calendar_year;
+use crate::store::directory::Selection;
 use crate::store::follow_ups::FollowUpFilter;
 use crate::store::pledges::PledgeFilter;
 
@@ -258,6 +262,73 @@ impl Query {
     async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
         let rc = request(ctx)?;
         Ok(PoliceArea::list(rc.reference.police_areas().to_vec()))
+    }
+
+    /// Municipalities of a selection compared for `year` and the year
+    /// before: the pledge in force and figures about it, only what the
+    /// caller may read. Select by at most one of `policeArea`,
+    /// `policeDistrict` (municipalities covered at any time during the
+    /// year), `policeRegion` or `county` (codes); none = every
+    /// municipality.
+    async fn regional_comparison(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        police_area: Option<String>,
+        police_district: Option<String>,
+        police_region: Option<String>,
+        county: Option<String>,
+    ) -> Result<RegionalComparison> {
+        let rc = request(ctx)?;
+        let year = domain::Year::parse(year).map_err(ApiError::from)?.get();
+        let mut given = [
+            ("policeArea", police_area.map(Selection::PoliceArea)),
+            (
+                "policeDistrict",
+                police_district.map(Selection::PoliceDistrict),
+            ),
+            ("policeRegion", police_region.map(Selection::PoliceRegion)),
+            ("county", county.map(Selection::County)),
+        ]
+        .into_iter()
+        .filter_map(|(field, s)| Some((field, s?)));
+        let selection = given.next().map_or(Selection::All, |(_, s)| s);
+        if let Some((field, _)) = given.next() {
+            return Err(ApiError::bad_input(
+                field,
+                "select by at most one of policeArea, policeDistrict, policeRegion and county",
+            )
+            .into());
+        }
+        let period = calendar_year(year)
+            .ok_or_else(|| ApiError::bad_input("year", format!("year {year} is out of range")))?;
+        let municipalities = rc.reference.select(&selection, &period)?;
+        let comparison = rc.reader.regional_comparison(year, municipalities).await?;
+        Ok(RegionalComparison::new(comparison))
+    }
+
+    /// The seven police regions, by name.
+    async fn police_regions(&self, ctx: &Context<'_>) -> Result<Vec<PoliceRegion>> {
+        let rc = request(ctx)?;
+        Ok(rc
+            .reference
+            .police_regions()
+            .iter()
+            .cloned()
+            .map(PoliceRegion)
+            .collect())
+    }
+
+    /// The police districts (polisområden) a source names, by name.
+    async fn police_districts(&self, ctx: &Context<'_>) -> Result<Vec<PoliceDistrict>> {
+        let rc = request(ctx)?;
+        Ok(rc
+            .reference
+            .police_districts()
+            .iter()
+            .cloned()
+            .map(PoliceDistrict)
+            .collect())
     }
 
     /// The focus-area catalogue, by code.

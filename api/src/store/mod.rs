@@ -14,6 +14,7 @@ pub mod activities;
 pub mod audit;
 pub mod commands;
 pub mod commitments;
+pub mod comparison;
 pub mod data_version;
 mod decode;
 pub mod directory;

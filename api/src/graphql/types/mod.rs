@@ -4,7 +4,9 @@
 pub mod activity;
 pub mod audit_entry;
 pub mod commitment;
+pub mod comparison;
 pub mod connection;
+pub mod coverage;
 pub mod focus_area;
 pub mod follow_up;
 pub mod municipality;
@@ -12,6 +14,7 @@ pub mod node;
 pub mod place;
 pub mod pledge;
 pub mod police_area;
+pub mod police_organisation;
 pub mod viewer;
 
 use crate::error::{ApiError, ApiResult};

@@ -12,8 +12,10 @@ use crate::ids::{self, NodeKind};
 use crate::store::Visible;
 use crate::store::rows::{CountyRow, MunicipalityRow, PledgeRow};
 
+use super::coverage::PoliceAreaCoverage;
 use super::pledge::{Pledge, PledgeLoaded};
 use super::police_area::PoliceArea;
+use super::police_organisation::{PoliceDistrict, PoliceRegion};
 
 /// What has been loaded for a batch of municipalities.
 #[derive(Debug, Default)]
@@ -72,6 +74,39 @@ impl Municipality {
             .police_area_covering(self.row().id, rc.today)
             .cloned()
             .map(PoliceArea::one))
+    }
+
+    /// Which local police areas covered the municipality when, oldest
+    /// first, with whether the dates are stated or inferred.
+    async fn police_area_coverage(&self, ctx: &Context<'_>) -> Result<Vec<PoliceAreaCoverage>> {
+        let rc = request(ctx)?;
+        Ok(rc
+            .reference
+            .coverage_of(self.row().id)
+            .into_iter()
+            .map(PoliceAreaCoverage)
+            .collect())
+    }
+
+    /// The police district covering the municipality today, where a
+    /// source names it.
+    async fn police_district(&self, ctx: &Context<'_>) -> Result<Option<PoliceDistrict>> {
+        let rc = request(ctx)?;
+        Ok(rc
+            .reference
+            .district_covering(self.row().id, rc.today)
+            .cloned()
+            .map(PoliceDistrict))
+    }
+
+    /// The police region of the municipality's county.
+    async fn police_region(&self, ctx: &Context<'_>) -> Result<Option<PoliceRegion>> {
+        let rc = request(ctx)?;
+        Ok(rc
+            .reference
+            .region_of_municipality(self.row())
+            .cloned()
+            .map(PoliceRegion))
     }
 
     /// The municipality's pledges the caller may see, newest year first.

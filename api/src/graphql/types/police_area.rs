@@ -12,6 +12,7 @@ use crate::ids::{self, NodeKind};
 use crate::store::rows::{MunicipalityRow, PoliceAreaRow};
 
 use super::municipality::{Municipality, MunicipalityLoaded};
+use super::police_organisation::{PoliceDistrict, PoliceRegion};
 
 /// What has been loaded for a batch of police areas.
 #[derive(Debug, Default)]
@@ -58,14 +59,27 @@ impl PoliceArea {
         &self.row().name
     }
 
-    /// The police district (polisområde) it belongs to.
-    async fn district(&self) -> &str {
-        &self.row().district
+    /// The police district (polisområde) it belongs to; null where no
+    /// source names it.
+    async fn district(&self, ctx: &Context<'_>) -> Result<Option<PoliceDistrict>> {
+        let rc = request(ctx)?;
+        Ok(self
+            .row()
+            .district_code
+            .as_deref()
+            .and_then(|code| rc.reference.police_district(code))
+            .cloned()
+            .map(PoliceDistrict))
     }
 
     /// The police region (polisregion) it belongs to.
-    async fn region(&self) -> &str {
-        &self.row().region
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<PoliceRegion>> {
+        let rc = request(ctx)?;
+        Ok(rc
+            .reference
+            .region_of_area(self.row())
+            .cloned()
+            .map(PoliceRegion))
     }
 
     /// The municipalities it covers today, by name.

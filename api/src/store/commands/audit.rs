@@ -19,6 +19,11 @@ pub enum Entity {
     Activity,
     /// A commitment's end-of-pledge outcome (keyed by the commitment).
     Outcome,
+    PoliceRegion,
+    PoliceDistrict,
+    PoliceArea,
+    /// A police area's coverage of a municipality.
+    Coverage,
 }
 
 impl Entity {
@@ -29,6 +34,10 @@ impl Entity {
             Entity::FollowUpReport => "FOLLOW_UP_REPORT",
             Entity::Activity => "ACTIVITY",
             Entity::Outcome => "OUTCOME",
+            Entity::PoliceRegion => "POLICE_REGION",
+            Entity::PoliceDistrict => "POLICE_DISTRICT",
+            Entity::PoliceArea => "POLICE_AREA",
+            Entity::Coverage => "COVERAGE",
         }
     }
 }
@@ -75,13 +84,39 @@ pub(crate) async fn record<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> ApiResult<()> {
+    record_reference(
+        db,
+        actor,
+        Some(municipality),
+        entity,
+        entity_id,
+        action,
+        before,
+        after,
+    )
+    .await
+}
+
+/// Appends one entry for a change of reference data, which belongs to a
+/// municipality only when it is about one (a coverage row).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_reference<T: Serialize>(
+    db: &impl ConnectionTrait,
+    actor: &Actor<'_>,
+    municipality: Option<Uuid>,
+    entity: Entity,
+    entity_id: Uuid,
+    action: Action,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> ApiResult<()> {
     let caller = actor.caller()?;
     audit_entry::Entity::insert(audit_entry::ActiveModel {
         id: Set(Uuid::new_v4()),
         occurred_at: Set(actor.now),
         subject: Set(caller.subject.clone()),
         role: Set(actor.role().map(|r| r.as_str().to_owned())),
-        municipality_id: Set(Some(municipality)),
+        municipality_id: Set(municipality),
         entity_type: Set(entity.as_str().to_owned()),
         entity_id: Set(entity_id),
         action: Set(action.as_str().to_owned()),

@@ -1,4 +1,4 @@
-//! Writes: the editing workflow. Each command takes the `Writer` and is
+//! Writes: the editing workflow, and the admin's changes of reference data. Each command takes the `Writer` and is
 //! one transaction that
 //! 1. loads its row through the caller's scope and locks it, with the
 //!    caller's edit right in the locking statement (a row outside the
@@ -17,6 +17,7 @@ mod clock;
 pub mod commitments;
 pub mod follow_ups;
 pub mod pledges;
+pub mod reference;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
@@ -81,6 +82,14 @@ impl Write {
     /// `store::data_version`).
     pub(crate) async fn commit(self) -> ApiResult<()> {
         data_version::bump(&self.txn, Changed::Data).await?;
+        self.txn.commit().await?;
+        Ok(())
+    }
+
+    /// As `commit`, for a change of reference data: every instance also
+    /// re-reads its reference snapshot.
+    pub(crate) async fn commit_reference(self) -> ApiResult<()> {
+        data_version::bump(&self.txn, Changed::Reference).await?;
         self.txn.commit().await?;
         Ok(())
     }

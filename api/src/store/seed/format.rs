@@ -9,48 +9,10 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SeedFile {
-    pub(crate) counties: Vec<County>,
-    pub(crate) police_areas: Vec<PoliceArea>,
-    pub(crate) municipalities: Vec<Municipality>,
-    pub(crate) coverage: Vec<Coverage>,
     pub(crate) focus_areas: Vec<FocusArea>,
     pub(crate) places: Vec<Place>,
     pub(crate) pledges: Vec<Pledge>,
     pub(crate) activities: Vec<Activity>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct County {
-    pub(crate) code: String,
-    pub(crate) name: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PoliceArea {
-    pub(crate) code: String,
-    pub(crate) name: String,
-    pub(crate) district: String,
-    pub(crate) region: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Municipality {
-    pub(crate) code: String,
-    pub(crate) name: String,
-}
-
-/// A police area covering a municipality from `valid_from` until `valid_to`
-/// (inclusive; absent = still in force).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Coverage {
-    pub(crate) police_area: String,
-    pub(crate) municipality: String,
-    pub(crate) valid_from: String,
-    pub(crate) valid_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

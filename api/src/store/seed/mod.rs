@@ -1,9 +1,12 @@
-//! Seed data: the five source documents as rows. `load` is idempotent: rows
+//! Seed data: the national reference data (`national`) and the five
+//! source documents as rows. `load` is idempotent: rows
 //! are keyed by natural codes or by UUIDs derived from stable seed keys, and
 //! anything already present is left as it is (an edited pledge is never
 //! overwritten by a re-seed).
 
 mod format;
+mod insert;
+mod national;
 pub mod synthetic;
 
 use std::collections::HashMap;
@@ -17,8 +20,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::store::entities::{
-    activity, commitment, commitment_focus_area, commitment_place, county, coverage, focus_area,
-    municipality, place, pledge, pledge_focus_area, police_area, signatory,
+    activity, commitment, commitment_focus_area, commitment_place, focus_area, municipality, place,
+    pledge, pledge_focus_area, police_area, signatory,
 };
 use format::SeedFile;
 
@@ -86,72 +89,20 @@ fn json_strings(values: &[String]) -> serde_json::Value {
 async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result<SeedReport> {
     let now = Utc::now();
 
-    for c in &file.counties {
-        domain::CountyCode::parse(&c.code)?;
-        if county::Entity::find_by_id(c.code.clone())
-            .one(db)
-            .await?
-            .is_none()
-        {
-            county::Entity::insert(county::ActiveModel {
-                code: Set(c.code.clone()),
-                name: Set(c.name.clone()),
-            })
-            .exec_without_returning(db)
-            .await?;
-        }
-    }
-
-    let mut area_ids = HashMap::new();
-    for a in &file.police_areas {
-        domain::PoliceAreaCode::parse(&a.code)?;
-        let existing = police_area::Entity::find()
-            .filter(police_area::Column::Code.eq(&a.code))
-            .one(db)
-            .await?;
-        let id = match existing {
-            Some(row) => row.id,
-            None => {
-                let id = derived_id("police_area", &a.code);
-                police_area::Entity::insert(police_area::ActiveModel {
-                    id: Set(id),
-                    code: Set(a.code.clone()),
-                    name: Set(a.name.clone()),
-                    district: Set(a.district.clone()),
-                    region: Set(a.region.clone()),
-                })
-                .exec_without_returning(db)
-                .await?;
-                id
-            }
-        };
-        area_ids.insert(a.code.clone(), id);
-    }
-
-    let mut municipality_ids = HashMap::new();
-    for m in &file.municipalities {
-        let code = domain::MunicipalityCode::parse(&m.code)?;
-        let existing = municipality::Entity::find()
-            .filter(municipality::Column::Code.eq(&m.code))
-            .one(db)
-            .await?;
-        let id = match existing {
-            Some(row) => row.id,
-            None => {
-                let id = derived_id("municipality", &m.code);
-                municipality::Entity::insert(municipality::ActiveModel {
-                    id: Set(id),
-                    code: Set(m.code.clone()),
-                    name: Set(m.name.clone()),
-                    county_code: Set(code.county().as_str().to_owned()),
-                })
-                .exec_without_returning(db)
-                .await?;
-                id
-            }
-        };
-        municipality_ids.insert(m.code.clone(), id);
-    }
+    national::load(db).await?;
+    // Codes the documents name, as keys (one read per table).
+    let municipality_ids: HashMap<String, Uuid> = municipality::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.id))
+        .collect();
+    let area_ids: HashMap<String, Uuid> = police_area::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.id))
+        .collect();
     let municipality_id = |code: &str| {
         municipality_ids
             .get(code)
@@ -164,24 +115,6 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             .copied()
             .with_context(|| format!("unknown police area {code:?} in seed file"))
     };
-
-    for c in &file.coverage {
-        let id = derived_id(
-            "coverage",
-            &format!("{}:{}:{}", c.police_area, c.municipality, c.valid_from),
-        );
-        if coverage::Entity::find_by_id(id).one(db).await?.is_none() {
-            coverage::Entity::insert(coverage::ActiveModel {
-                id: Set(id),
-                police_area_id: Set(area_id(&c.police_area)?),
-                municipality_id: Set(municipality_id(&c.municipality)?),
-                valid_from: Set(date(&c.valid_from)?),
-                valid_to: Set(opt_date(&c.valid_to)?),
-            })
-            .exec_without_returning(db)
-            .await?;
-        }
-    }
 
     for f in &file.focus_areas {
         domain::FocusAreaCode::parse(&f.code)?;
@@ -415,7 +348,6 @@ mod tests {
                 ("almhult-2023", 8)
             ]
         );
-        assert_eq!(file.municipalities.len(), 5);
         assert!(file.pledges.iter().all(|p| p.status == "PUBLISHED"));
     }
 

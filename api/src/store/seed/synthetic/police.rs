@@ -1,7 +1,8 @@
 //! Which police area co-signs each municipality's pledges: coverage already
-//! in the database, else the source documents' own police areas, else a
-//! synthetic police area, clearly named so, shared by a few neighbouring
-//! municipalities of one county.
+//! in the database (the national reference data's, where a source names
+//! the area), else a synthetic police area, clearly named so, shared by a
+//! few neighbouring municipalities of one county, in the county's real
+//! police region and in no district.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -12,11 +13,10 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::reference::Official;
-use super::write::insert_all;
 use super::{FIRST_YEAR, Ids};
-use crate::store::entities::{coverage, police_area};
-use crate::store::seed::format::SeedFile;
-use crate::store::seed::{date, derived_id, opt_date};
+use crate::store::entities::{county, coverage, police_area};
+use crate::store::seed::insert::insert_all;
+use crate::store::seed::{derived_id, national};
 
 /// A police area covering a municipality from `from` until `to` (inclusive).
 #[derive(Debug, Clone, Copy)]
@@ -27,21 +27,25 @@ pub(super) struct Span {
 }
 
 /// The coverage of every target, adding what is missing: a municipality
-/// without coverage gets the police area the source documents name for it,
-/// or else its synthetic one. Returns the spans by municipality and how
-/// many police areas were added.
+/// without coverage gets its synthetic police area from `FIRST_YEAR` on.
+/// Returns the spans by municipality and how many police areas were added.
 pub(super) async fn police_coverage(
     db: &impl ConnectionTrait,
     ids: &Ids,
     official: &[Official],
     targets: &[(&Official, Uuid)],
-    file: &SeedFile,
 ) -> anyhow::Result<(HashMap<Uuid, Vec<Span>>, usize)> {
     let mut area_ids: HashMap<String, Uuid> = police_area::Entity::find()
         .all(db)
         .await?
         .into_iter()
         .map(|a| (a.code, a.id))
+        .collect();
+    let regions: HashMap<String, Option<String>> = county::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.police_region_code))
         .collect();
     let mut spans: HashMap<Uuid, Vec<Span>> = HashMap::new();
     for row in coverage::Entity::find().all(db).await? {
@@ -52,8 +56,11 @@ pub(super) async fn police_coverage(
         });
     }
 
-    let documented: HashSet<&str> = file
-        .coverage
+    // Municipalities the national data gives an area are left out of the
+    // synthetic grouping, whichever N is asked for.
+    let organisation = national::organisation(official)?;
+    let documented: HashSet<&str> = organisation
+        .area_coverage
         .iter()
         .map(|c| c.municipality.as_str())
         .collect();
@@ -66,58 +73,35 @@ pub(super) async fn police_coverage(
         if spans.contains_key(municipality_id) {
             continue;
         }
-        let mut wanted: Vec<(police_area::Model, NaiveDate, Option<NaiveDate>)> = Vec::new();
-        for c in file.coverage.iter().filter(|c| c.municipality == m.code) {
-            let area = file
-                .police_areas
-                .iter()
-                .find(|a| a.code == c.police_area)
-                .with_context(|| {
-                    format!("police area {} is not in the seed file", c.police_area)
-                })?;
-            let from = date(&c.valid_from)?;
-            let to = opt_date(&c.valid_to)?;
-            wanted.push((
-                police_area::Model {
-                    id: derived_id("police_area", &area.code),
-                    code: area.code.clone(),
-                    name: area.name.clone(),
-                    district: area.district.clone(),
-                    region: area.region.clone(),
-                },
-                from,
-                to,
-            ));
-        }
-        if wanted.is_empty()
-            && let Some(area) = groups.get(&m.code)
-        {
-            wanted.push((area.clone(), start, None));
-        }
-        for (area, from, to) in wanted {
-            domain::PoliceAreaCode::parse(&area.code)?;
-            let area_id = match area_ids.get(&area.code) {
-                Some(id) => *id,
-                None => {
-                    area_ids.insert(area.code.clone(), area.id);
-                    let id = area.id;
-                    new_areas.push(area.clone());
-                    id
-                }
-            };
-            new_coverage.push(coverage::Model {
-                id: derived_id("coverage", &format!("{}:{}:{}", area.code, m.code, from)),
-                police_area_id: area_id,
-                municipality_id: *municipality_id,
-                valid_from: from,
-                valid_to: to,
-            });
-            spans.entry(*municipality_id).or_default().push(Span {
-                police_area_id: area_id,
-                from,
-                to,
-            });
-        }
+        let Some(area) = groups.get(&m.code) else {
+            continue;
+        };
+        domain::PoliceAreaCode::parse(&area.code)?;
+        let area_id = match area_ids.get(&area.code) {
+            Some(id) => *id,
+            None => {
+                let mut area = area.clone();
+                area.region_code = regions.get(&m.county_code).cloned().flatten();
+                area_ids.insert(area.code.clone(), area.id);
+                let id = area.id;
+                new_areas.push(area);
+                id
+            }
+        };
+        new_coverage.push(coverage::Model {
+            id: national::coverage_id(&area.code, &m.code, start),
+            police_area_id: area_id,
+            municipality_id: *municipality_id,
+            valid_from: start,
+            valid_to: None,
+            inferred: false,
+            source: Some("synthetic".to_owned()),
+        });
+        spans.entry(*municipality_id).or_default().push(Span {
+            police_area_id: area_id,
+            from: start,
+            to: None,
+        });
     }
     let added = new_areas.len();
     insert_all(db, new_areas).await?;
@@ -163,8 +147,9 @@ pub(super) fn synthetic_areas(
                 id: derived_id("police_area", &code),
                 code,
                 name: format!("Syntetiskt lokalpolisområde {}", names.join(", ")),
-                district: format!("Syntetiskt polisområde {}", first.county_name),
-                region: "Syntetisk polisregion".to_owned(),
+                district_code: None,
+                // The county's real region, filled in when the area is written.
+                region_code: None,
             };
             for m in group {
                 areas.insert(m.code.clone(), area.clone());

