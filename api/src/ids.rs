@@ -19,16 +19,20 @@ pub enum NodeKind {
     Commitment,
     Activity,
     FollowUpReport,
+    /// A police region, district or coverage row, as an audit entry
+    /// names it: not a node (`node(id:)` finds nothing).
+    ReferenceRecord,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 6] = [
+    const ALL: [NodeKind; 7] = [
         NodeKind::Municipality,
         NodeKind::PoliceArea,
         NodeKind::Pledge,
         NodeKind::Commitment,
         NodeKind::Activity,
         NodeKind::FollowUpReport,
+        NodeKind::ReferenceRecord,
     ];
 
     fn prefix(self) -> &'static str {
@@ -39,6 +43,7 @@ impl NodeKind {
             NodeKind::Commitment => "Commitment",
             NodeKind::Activity => "Activity",
             NodeKind::FollowUpReport => "FollowUpReport",
+            NodeKind::ReferenceRecord => "ReferenceRecord",
         }
     }
 }

@@ -25,6 +25,7 @@ mod police_organisation;
 mod production_mode;
 mod public_cache;
 mod query_limits;
+mod reference_admin;
 mod reference_data;
 mod regional_comparison;
 mod schema_sdl;

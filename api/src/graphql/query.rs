@@ -236,6 +236,7 @@ impl Query {
                 .await?
                 .pop()
                 .map(|a| Node::Activity(Activity::one(a))),
+            NodeKind::ReferenceRecord => None,
         };
         Ok(Some(found.ok_or(ApiError::NotFound)?))
     }

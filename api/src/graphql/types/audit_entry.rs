@@ -51,8 +51,10 @@ impl AuditEntry {
             .and_then(|m| Municipality::list(vec![m]).pop()))
     }
 
-    /// Kind of entity: PLEDGE, COMMITMENT, FOLLOW_UP_REPORT, ACTIVITY or
-    /// OUTCOME (a commitment's outcome; the ID is the commitment's).
+    /// Kind of entity: PLEDGE, COMMITMENT, FOLLOW_UP_REPORT, ACTIVITY,
+    /// OUTCOME (a commitment's outcome; the ID is the commitment's), or
+    /// reference data: POLICE_REGION, POLICE_DISTRICT, POLICE_AREA,
+    /// COVERAGE (a police area's coverage of a municipality).
     async fn entity_type(&self) -> &str {
         &self.0.entity_type
     }
@@ -63,6 +65,8 @@ impl AuditEntry {
             "COMMITMENT" | "OUTCOME" => NodeKind::Commitment,
             "FOLLOW_UP_REPORT" => NodeKind::FollowUpReport,
             "ACTIVITY" => NodeKind::Activity,
+            "POLICE_AREA" => NodeKind::PoliceArea,
+            "POLICE_REGION" | "POLICE_DISTRICT" | "COVERAGE" => NodeKind::ReferenceRecord,
             _ => NodeKind::Pledge,
         };
         ids::encode(kind, self.0.entity_id)
