@@ -9,6 +9,7 @@ mod authorization_matrix;
 mod bad_input;
 mod concurrent_queries;
 mod concurrent_writers;
+mod dashboard;
 mod dev_tokens_and_me;
 mod drafts_are_invisible_to_the_public;
 mod editing_workflow;

@@ -1,7 +1,9 @@
 //! The HTTP surface: routes, request ids and tracing. GraphQL handling is in
-//! `graphql_handler`; nothing here touches the database directly.
+//! `graphql_handler`, the dashboard page in `dashboard`; nothing here
+//! touches the database directly.
 
 mod authenticate;
+mod dashboard;
 mod export;
 mod graphql_handler;
 mod public;
@@ -49,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(websocket::upgrade))
         .route("/export/follow-ups.csv", get(export::csv))
         .route("/export/follow-ups.ndjson", get(export::ndjson))
+        .merge(dashboard::routes())
         .with_state(state)
         // Outermost first on the way in: assign an id, trace with it, and
         // send it back so a client can quote it when reporting a problem.
