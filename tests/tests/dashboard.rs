@@ -1,8 +1,9 @@
 //! The public dashboard (`GET /dashboard`): a page and its files served by
 //! the API itself under a Content-Security-Policy of its own origin only,
 //! and, in a real headless Chromium, a municipality × focus-area matrix
-//! that shows the seeded pledges, follows its controls, fits a phone and
-//! logs no error.
+//! that shows the seeded pledges and a published follow-up's completion,
+//! follows its controls, explains an API error in Swedish, fits a phone
+//! and logs no error.
 
 mod browser;
 
@@ -15,7 +16,7 @@ use fantoccini::{Client, Locator};
 use reqwest::Response;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use serde_json::{Value, json};
-use tests::{Backend, TestApp, db_test};
+use tests::{Backend, TestApp, db_test, token};
 
 use browser::Browser;
 
@@ -139,6 +140,8 @@ struct Matrix {
     rows: Vec<(String, Row)>,
     /// The totals row of the year: focus-area code -> text.
     totals: BTreeMap<String, String>,
+    /// The totals row's completion of the year.
+    totals_completion: String,
 }
 
 impl Matrix {
@@ -218,16 +221,32 @@ async fn read_matrix(c: &Client) -> Matrix {
     for td in find_all(&table, "tfoot tr[data-totals=year] td[data-focus-area]").await {
         totals.insert(attr(&td, "data-focus-area").await, text(&td).await);
     }
+    let totals_completion = text_of(
+        &table,
+        "tfoot tr[data-totals=year] td[data-completion=year]",
+    )
+    .await;
     Matrix {
         columns,
         rows,
         totals,
+        totals_completion,
     }
 }
 
-/// Waits until the page has drawn `selection` (its URL query) and checks
-/// that it drew data, not an error.
-async fn wait_until_shown(c: &Client, selection: &str) {
+/// How the page ended a request for `selection` (its URL query).
+#[derive(Debug)]
+struct Outcome {
+    /// `ready` (drawn) or `error`; `None` if it never ended.
+    state: Option<String>,
+    /// The text of the page's message box (API errors).
+    message: String,
+    /// Whether the matrix is displayed.
+    matrix_shown: bool,
+}
+
+/// Waits until the page has ended its request for `selection`.
+async fn wait_for(c: &Client, selection: &str) -> Outcome {
     let done = format!("main[data-selection=\"{selection}\"]:not([data-state=\"loading\"])");
     let waited = c
         .wait()
@@ -240,13 +259,30 @@ async fn wait_until_shown(c: &Client, selection: &str) {
         .find(Locator::Css("#message"))
         .await
         .expect("the message box")
-        .prop("textContent")
+        .text()
         .await
         .expect("its text");
+    let matrix_shown = c
+        .find(Locator::Css("#matrix"))
+        .await
+        .expect("the matrix")
+        .is_displayed()
+        .await
+        .expect("whether the matrix shows");
+    Outcome {
+        state: waited.ok().and(state),
+        message,
+        matrix_shown,
+    }
+}
+
+/// Waits until the page has drawn `selection`, and checks that it drew
+/// data, not an error.
+async fn wait_until_shown(c: &Client, selection: &str) {
+    let outcome = wait_for(c, selection).await;
     assert!(
-        waited.is_ok() && state.as_deref() == Some("ready"),
-        "the dashboard did not show {selection}: state {state:?}, message {message:?}, \
-         page errors {:?}",
+        outcome.state.as_deref() == Some("ready") && outcome.matrix_shown,
+        "the dashboard did not show {selection}: {outcome:?}, page errors {:?}",
         page_errors(c).await
     );
 }
@@ -261,6 +297,14 @@ async fn page_errors(c: &Client) -> Vec<Value> {
         .as_array()
         .unwrap_or_else(|| panic!("the page keeps no error list: {errors}"))
         .clone()
+}
+
+async fn assert_no_page_errors(c: &Client, when: &str) {
+    assert_eq!(
+        page_errors(c).await,
+        Vec::<Value>::new(),
+        "page errors {when}"
+    );
 }
 
 async fn screenshot(c: &Client, name: &str) -> PathBuf {
@@ -304,16 +348,66 @@ const SEEDED: &str = r#"{
   municipalities { code county { code } }
   policeAreas { code municipalities { code } }
   vaggeryd: pledges(filter: {municipality: "0665", year: 2023}) {
-    nodes { status focusAreas { focusArea { code } } }
+    nodes { id status validFrom validTo focusAreas { focusArea { code } } commitments { id } }
   }
   almhult: pledges(filter: {municipality: "0765", year: 2023}) {
     nodes { focusAreas { focusArea { code } } }
   }
   gislaved: pledges(filter: {municipality: "0662"}) { totalCount }
-  comparison: regionalComparison(year: 2023, policeArea: "lpo-varnamo") {
+}"#;
+
+const COMPARISON: &str = r#"{
+  regionalComparison(year: 2023, policeArea: "lpo-varnamo") {
     municipalities { municipality { code } figures { completionRate } previous { completionRate } }
   }
 }"#;
+
+const CREATE_FOLLOW_UP: &str =
+    "mutation ($input: FollowUpReportInput!) { createFollowUpReport(input: $input) { id } }";
+const PUBLISH_FOLLOW_UP: &str = "mutation ($id: ID!) { publishFollowUpReport(id: $id) { status } }";
+
+/// Publishes a year-end follow-up of `pledge` as an editor of
+/// `municipality`, its commitments in turn COMPLETED, ONGOING and
+/// NOT_STARTED. Returns the completion the page must show for it: the
+/// share COMPLETED or ONGOING.
+async fn publish_follow_up(app: &TestApp, municipality: &str, pledge: &Value) -> String {
+    let editor = token(
+        "dashboard-editor",
+        &["municipality_editor"],
+        &[municipality],
+        &[],
+    );
+    let commitments = pledge["commitments"].as_array().expect("commitments");
+    assert!(
+        !commitments.is_empty(),
+        "a pledge without commitments: {pledge}"
+    );
+    let progress: Vec<Value> = commitments
+        .iter()
+        .zip(["COMPLETED", "ONGOING", "NOT_STARTED"].iter().cycle())
+        .map(|(c, status)| json!({ "commitmentId": c["id"], "status": status }))
+        .collect();
+    let input = json!({
+        "pledgeId": pledge["id"],
+        "periodKind": "YEAR_END",
+        "periodStart": pledge["validFrom"],
+        "periodEnd": pledge["validTo"],
+        "progress": progress,
+    });
+    let created = app
+        .data_as(&editor, CREATE_FOLLOW_UP, json!({ "input": input }))
+        .await;
+    let id = &created["createFollowUpReport"]["id"];
+    let published = app
+        .data_as(&editor, PUBLISH_FOLLOW_UP, json!({ "id": id }))
+        .await;
+    assert_eq!(published["publishFollowUpReport"]["status"], "PUBLISHED");
+    let done = progress
+        .iter()
+        .filter(|p| p["status"] != "NOT_STARTED")
+        .count();
+    completion(&json!(done as f64 / progress.len() as f64))
+}
 
 db_test!(
     the_dashboard_shows_the_seeded_pledges_in_a_real_browser,
@@ -323,7 +417,7 @@ db_test!(
 );
 
 async fn shows_the_seeded_pledges(app: &TestApp) {
-    let Some(browser) = Browser::start(1280, 900).await else {
+    let Some(browser) = Browser::start(1280, 1200).await else {
         return;
     };
     let c = &browser.client;
@@ -346,6 +440,8 @@ async fn shows_the_seeded_pledges(app: &TestApp) {
         .find(|area| area["code"] == "lpo-varnamo")
         .map(|area| codes(&area["municipalities"], &["code"]))
         .expect("lpo-varnamo is seeded");
+    let vaggeryd_completion = publish_follow_up(app, "0665", &seeded["vaggeryd"]["nodes"][0]).await;
+    let comparison = app.data(COMPARISON, json!({})).await;
 
     c.goto(&format!(
         "{}/dashboard?year=2023&policeArea=lpo-varnamo",
@@ -390,8 +486,11 @@ async fn shows_the_seeded_pledges(app: &TestApp) {
             .count();
         assert_eq!(matrix.totals[code], marked.to_string(), "total of {code}");
     }
-    // Completion of the year and the year before, as the API reports it.
-    for figures in seeded["comparison"]["municipalities"]
+    // Completion of the year and the year before: Vaggeryd's from its
+    // follow-up, the others as the API reports them.
+    assert_eq!(vaggeryd.completion, vaggeryd_completion);
+    assert_eq!(matrix.totals_completion, vaggeryd_completion);
+    for figures in comparison["regionalComparison"]["municipalities"]
         .as_array()
         .expect("rows")
     {
@@ -437,6 +536,28 @@ async fn shows_the_seeded_pledges(app: &TestApp) {
         matrix.row("0765").marks,
         named_focus_areas(&seeded["almhult"])
     );
+
+    // Each document keeps its own list: read it before leaving.
+    assert_no_page_errors(c, "after changing the area").await;
+
+    // An area the API does not know: a message in Swedish, no matrix, and
+    // no page error (the page handled the answer).
+    c.goto(&format!(
+        "{}/dashboard?year=2023&policeArea=lpo-finns-inte",
+        app.base_url
+    ))
+    .await
+    .expect("opening the dashboard");
+    let outcome = wait_for(c, "year=2023&policeArea=lpo-finns-inte").await;
+    assert_eq!(outcome.state.as_deref(), Some("error"), "{outcome:?}");
+    assert!(
+        outcome.message.starts_with("Urvalet kunde inte användas."),
+        "{outcome:?}"
+    );
+    assert!(!outcome.matrix_shown, "{outcome:?}");
+    assert_no_page_errors(c, "showing an API error").await;
+    c.back().await.expect("back to Kronobergs län");
+    wait_until_shown(c, "year=2023&county=07").await;
 
     // A phone: the page keeps its width, the matrix scrolls in its box.
     c.set_window_size(390, 844)

@@ -246,7 +246,11 @@
     const kind = kindOf(selection.kind);
     if (!kind.param) return kind.label;
     const known = areas && areas[kind.value].find((a) => a.code === selection.code);
-    return kind.label + ": " + (known ? known.name : selection.code);
+    if (!known) return kind.label + " " + selection.code;
+    // Most names already say their kind ("Lokalpolisområde Värnamo",
+    // "Kronobergs län"); the others get it in front.
+    const saysKind = known.name.toLocaleLowerCase("sv").includes(kind.label.toLocaleLowerCase("sv"));
+    return saysKind ? known.name : kind.label + " " + known.name;
   }
 
   // ---- the comparison ----
@@ -434,7 +438,11 @@
     }
     tr.append(cell("td", String(figures.commitments), "num"));
     if (completion.length === 2) {
-      tr.append(cell("td", completion[0], "num"), cell("td", completion[1], "num previous"));
+      const year = cell("td", completion[0], "num");
+      year.dataset.completion = "year";
+      const before = cell("td", completion[1], "num previous");
+      before.dataset.completion = "previous";
+      tr.append(year, before);
     } else {
       const td = cell("td", "", "num");
       td.colSpan = 2;
