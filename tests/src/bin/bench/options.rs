@@ -82,6 +82,13 @@ pub(crate) enum ScenarioKey {
     /// (c) `municipalities { code name }`, anonymous.
     #[value(name = "c", alias = "municipalities")]
     Municipalities,
+    /// (c') `regionalComparison` of all 290 municipalities, as a
+    /// regional analyst (never cached).
+    #[value(name = "c-analyst", alias = "c'")]
+    ComparisonAnalyst,
+    /// (c'') the same anonymous, through the public response cache.
+    #[value(name = "c-anonymous", alias = "c''")]
+    ComparisonAnonymous,
     /// (d) `followUps(first: 100)` with progress, as an integration.
     #[value(name = "d", alias = "sync")]
     Sync,
@@ -93,11 +100,13 @@ pub(crate) enum ScenarioKey {
 impl ScenarioKey {
     /// Every scenario, writes last so that the reads before them see the
     /// data as loaded.
-    pub(crate) const ALL: [ScenarioKey; 6] = [
+    pub(crate) const ALL: [ScenarioKey; 8] = [
         ScenarioKey::List,
         ScenarioKey::ListEditor,
         ScenarioKey::Node,
         ScenarioKey::Municipalities,
+        ScenarioKey::ComparisonAnalyst,
+        ScenarioKey::ComparisonAnonymous,
         ScenarioKey::Sync,
         ScenarioKey::Mix,
     ];
@@ -109,6 +118,8 @@ impl ScenarioKey {
             ScenarioKey::ListEditor => "(a') pledges(first: 20), municipality_editor",
             ScenarioKey::Node => "(b) node(id:) deep, municipality_editor",
             ScenarioKey::Municipalities => "(c) municipalities, anonymous",
+            ScenarioKey::ComparisonAnalyst => "(c') regionalComparison, all, regional_analyst",
+            ScenarioKey::ComparisonAnonymous => "(c'') regionalComparison, all, anonymous",
             ScenarioKey::Sync => "(d) followUps(first: 100), integration",
             ScenarioKey::Mix => "(e) mix: 90 % (a)/(a')/(c), 10 % recordActivity",
         }
@@ -121,6 +132,8 @@ impl ScenarioKey {
             ScenarioKey::ListEditor => "a-editor",
             ScenarioKey::Node => "b",
             ScenarioKey::Municipalities => "c",
+            ScenarioKey::ComparisonAnalyst => "c-analyst",
+            ScenarioKey::ComparisonAnonymous => "c-anonymous",
             ScenarioKey::Sync => "d",
             ScenarioKey::Mix => "e",
         }

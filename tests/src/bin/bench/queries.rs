@@ -30,6 +30,17 @@ pub(crate) const PLEDGE_DEEP: &str = "query BenchPledgeDeep($id: ID!) { node(id:
 pub(crate) const MUNICIPALITIES: &str =
     "query BenchMunicipalities { municipalities { code name } }";
 
+/// (c'), (c''): every municipality compared, as the dashboard asks.
+pub(crate) const COMPARISON: &str = "query BenchRegionalComparison($year: Int!) { \
+    regionalComparison(year: $year) { year \
+      municipalities { municipality { code name } pledge { id title } pledgeStatus \
+        figures { ...figures } previous { completionRate commitments } } \
+      totals { ...figures } previousTotals { ...figures } } } \
+    fragment figures on ComparisonFigures { pledges commitments \
+      commitmentsByResponsible { key count } commitmentsByMethod { key count } \
+      focusAreas { key count } progressByStatus { key count } completionRate \
+      activities activitiesByKind { key count } }";
+
 /// (d): one sync page, as an integration polls it.
 pub(crate) const FOLLOW_UP_SYNC: &str = "query BenchFollowUpSync { followUps(first: 100) { \
     pageInfo { hasNextPage endCursor } \

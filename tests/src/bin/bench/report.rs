@@ -184,6 +184,9 @@ impl Target {
             ScenarioKey::List => (5000.0, Some(10.0)),
             ScenarioKey::ListEditor => (1000.0, Some(50.0)),
             ScenarioKey::Municipalities => (8000.0, None),
+            ScenarioKey::ComparisonAnalyst => (200.0, Some(250.0)),
+            // Through the public cache: as fast as (a).
+            ScenarioKey::ComparisonAnonymous => (5000.0, Some(10.0)),
             ScenarioKey::Sync => (800.0, None),
             ScenarioKey::Node | ScenarioKey::Mix => return None,
         };

@@ -23,6 +23,9 @@ pub(crate) struct Fixture {
     commitment_ids: Vec<String>,
     editor: String,
     integration: String,
+    analyst: String,
+    /// The year of the newest pledge: the comparison's.
+    year: i64,
     /// Whether (a) must show a full page of 20 pledges.
     pub(crate) full_page_expected: bool,
 }
@@ -59,6 +62,9 @@ pub(crate) async fn discover(
         .as_str()
         .context("the pledge list is empty: no published pledge to read")?
         .to_owned();
+    let year = first["year"]
+        .as_i64()
+        .context("the first pledge has no year")?;
     let municipality = first["municipality"]["code"]
         .as_str()
         .context("the first pledge has no municipality code")?
@@ -89,6 +95,7 @@ pub(crate) async fn discover(
         .collect();
     let all: Vec<&str> = codes.iter().map(String::as_str).collect();
     let integration = bearer(secret, "bench-integration", "integration", &all)?;
+    let analyst = bearer(secret, "bench-analyst", "regional_analyst", &[])?;
     ensure!(
         integration.len() <= api::auth::MAX_TOKEN_BYTES,
         "an integration token for all {} municipalities is larger than the server accepts",
@@ -100,6 +107,8 @@ pub(crate) async fn discover(
         commitment_ids,
         editor,
         integration,
+        analyst,
+        year,
         full_page_expected: synthetic,
     })
 }
@@ -119,6 +128,15 @@ impl Fixture {
                 (vec![node], vec![0])
             }
             ScenarioKey::Municipalities => (vec![municipalities], vec![0]),
+            ScenarioKey::ComparisonAnalyst | ScenarioKey::ComparisonAnonymous => {
+                let analyst =
+                    (key == ScenarioKey::ComparisonAnalyst).then_some(self.analyst.as_str());
+                let variables = json!({ "year": self.year });
+                (
+                    vec![read(queries::COMPARISON, Some(variables), analyst)],
+                    vec![0],
+                )
+            }
             ScenarioKey::Sync => {
                 let sync = read(queries::FOLLOW_UP_SYNC, None, Some(&self.integration));
                 (vec![sync], vec![0])
