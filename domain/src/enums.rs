@@ -70,6 +70,17 @@ named_enum! {
 }
 
 named_enum! {
+    /// Where a pledge record comes from.
+    Provenance, field = "provenance" {
+        /// Taken from a document published elsewhere (the seed's source
+        /// documents): its approvals were not given in this system.
+        Imported = "IMPORTED",
+        /// Written here and approved by both sides through the API.
+        Recorded = "RECORDED",
+    }
+}
+
+named_enum! {
     /// Which side carries a commitment or signs a pledge.
     Party, field = "responsible" {
         Police = "POLICE",

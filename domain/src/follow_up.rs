@@ -54,6 +54,13 @@ fn months(kind: PeriodKind) -> Option<(u32, u32)> {
     }
 }
 
+/// Whether an activity held on `date` counts in the period `start..=end`
+/// (a report's period, or a year of the regional figures). An undated
+/// activity is real evidence but belongs to no period: it counts in none.
+pub fn counts_in_period(date: Option<NaiveDate>, start: NaiveDate, end: NaiveDate) -> bool {
+    date.is_some_and(|d| start <= d && d <= end)
+}
+
 impl ReportPeriod {
     pub fn new(
         kind: PeriodKind,
@@ -146,6 +153,22 @@ impl ReportPeriod {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_undated_activity_counts_in_no_period() {
+        let (start, end) = (date(2024, 1, 1), date(2024, 4, 30));
+        assert!(!counts_in_period(None, start, end));
+        assert!(!counts_in_period(None, NaiveDate::MIN, NaiveDate::MAX));
+    }
+
+    #[test]
+    fn a_dated_activity_counts_in_the_periods_that_contain_its_day() {
+        let (start, end) = (date(2024, 1, 1), date(2024, 4, 30));
+        assert!(counts_in_period(Some(start), start, end));
+        assert!(counts_in_period(Some(end), start, end));
+        assert!(!counts_in_period(Some(date(2024, 5, 1)), start, end));
+        assert!(!counts_in_period(Some(date(2023, 12, 31)), start, end));
+    }
 
     fn pledge(from: (i32, u32, u32), to: (i32, u32, u32)) -> ValidityPeriod {
         ValidityPeriod::new(date(from.0, from.1, from.2), date(to.0, to.1, to.2)).expect("valid")

@@ -10,6 +10,7 @@ pub mod enums;
 pub mod error;
 pub mod follow_up;
 pub mod lifecycle;
+pub mod methods;
 pub mod roles;
 pub mod text;
 pub mod validity;
@@ -17,11 +18,12 @@ pub mod validity;
 pub use codes::{CountyCode, FocusAreaCode, MunicipalityCode, PoliceAreaCode};
 pub use enums::{
     BasisKind, FollowUpStatus, Method, Outcome, Party, PeriodKind, PlaceKind, PledgeStatus,
-    ProgressStatus,
+    ProgressStatus, Provenance,
 };
 pub use error::DomainError;
-pub use follow_up::ReportPeriod;
+pub use follow_up::{ReportPeriod, counts_in_period};
 pub use lifecycle::{Approval, Lifecycle, Transition};
+pub use methods::CommitmentMethods;
 pub use roles::Role;
 pub use text::{BoundedText, CommitmentText, ProgressPercent, Title, Year, swedish_sort_key};
 pub use validity::ValidityPeriod;

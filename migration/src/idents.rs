@@ -96,6 +96,11 @@ pub(crate) enum Pledge {
     Version,
     CreatedAt,
     UpdatedAt,
+    Provenance,
+    ValidityStated,
+    SignedOnStated,
+    InferenceNote,
+    SourceNotes,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -109,6 +114,7 @@ pub(crate) enum Signatory {
     Title,
     Party,
     SignedOn,
+    SignedOnStated,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -161,6 +167,15 @@ pub(crate) enum CommitmentPlace {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum CommitmentMethod {
+    #[sea_orm(iden = "commitment_methods")]
+    Table,
+    CommitmentId,
+    Position,
+    Method,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
 pub(crate) enum Activity {
     #[sea_orm(iden = "activities")]
     Table,
@@ -177,6 +192,7 @@ pub(crate) enum Activity {
     Version,
     CreatedAt,
     UpdatedAt,
+    People,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

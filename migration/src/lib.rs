@@ -14,6 +14,7 @@ mod m20261123_000005_create_audit_entries;
 mod m20261123_000006_create_follow_up_tables;
 mod m20261201_000007_create_data_version;
 mod m20261202_000008_create_police_organisation;
+mod m20261202_000009_record_provenance;
 mod support;
 
 /// Runs every migration of this crate.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_follow_up_tables::Migration),
             Box::new(m20261201_000007_create_data_version::Migration),
             Box::new(m20261202_000008_create_police_organisation::Migration),
+            Box::new(m20261202_000009_record_provenance::Migration),
         ]
     }
 }

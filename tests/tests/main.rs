@@ -13,6 +13,7 @@ mod dashboard;
 mod dev_tokens_and_me;
 mod drafts_are_invisible_to_the_public;
 mod editing_workflow;
+mod faithful_seed;
 mod follow_up_cycle;
 mod follow_up_export;
 mod follow_up_sync;

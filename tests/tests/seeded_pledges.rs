@@ -309,3 +309,25 @@ db_test!(seeding_again_adds_nothing, |app| {
         ])
     );
 });
+
+db_test!(the_readme_example_answers_as_the_readme_shows, |app| {
+    // The first curl of README.md's "An example" and the JSON after it.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let example = &readme[readme.find("## An example").expect("the example section")..];
+    let request = example
+        .lines()
+        .find(|l| l.starts_with("curl "))
+        .and_then(|l| l.split_once(" -d '"))
+        .and_then(|(_, body)| body.strip_suffix('\''))
+        .expect("a curl with a JSON body");
+    let request: Value = serde_json::from_str(request).expect("the request is JSON");
+    let answer = example
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("a JSON answer");
+    let answer: Value = serde_json::from_str(answer).expect("the answer is JSON");
+    let query = request["query"].as_str().expect("a query");
+    assert_eq!(app.gql(query, json!({})).await, answer);
+});

@@ -173,6 +173,16 @@ impl<T, L> Children<T, L> {
     }
 }
 
+/// (parent key, value) pairs grouped by parent, each group in load order:
+/// for relations whose children are plain values (codes, dates).
+pub(crate) fn grouped<T>(pairs: impl IntoIterator<Item = (Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
+    let mut groups: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for (parent, value) in pairs {
+        groups.entry(parent).or_default().push(value);
+    }
+    groups
+}
+
 /// The relation in `cell`, loading it with `load` if no sibling has yet.
 /// Concurrent callers wait for the one load instead of starting their own.
 pub(crate) async fn once<V, F>(cell: &OnceCell<V>, load: impl FnOnce() -> F) -> ApiResult<&V>

@@ -17,6 +17,17 @@ pub enum PledgeStatus {
     Withdrawn,
 }
 
+/// Where a pledge record comes from.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Provenance")]
+pub enum Provenance {
+    /// Taken from a document published elsewhere (`sourceTitle`,
+    /// `sourceUrl`): it was signed there, so no approvals are recorded here.
+    Imported,
+    /// Written here and approved by both sides through this API.
+    Recorded,
+}
+
 /// A side of a pledge: who carries a commitment or signs.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "domain::Party")]

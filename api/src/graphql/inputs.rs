@@ -343,8 +343,12 @@ pub struct CommitmentInput {
     pub text: String,
     /// Who carries it out.
     pub responsible: Party,
-    /// Working method.
+    /// Working method. With `methods`, it must be the first of them;
+    /// alone, it is the only one.
     pub method: Option<Method>,
+    /// Every working method the commitment names, in written order (no
+    /// method twice); replaces the list. Absent: `[method]`, or none.
+    pub methods: Option<Vec<Method>>,
     /// Focus-area codes the commitment serves.
     pub focus_areas: Option<Vec<String>>,
     /// Place names in the pledge's municipality; new names are added.
@@ -374,7 +378,13 @@ impl CommitmentInput {
         Ok(CommitmentFields {
             text: CommitmentText::parse(&self.text)?,
             responsible: self.responsible.into(),
-            method: self.method.map(Into::into),
+            methods: domain::CommitmentMethods::parse(
+                self.method.map(Into::into),
+                self.methods
+                    .map(|m| list("methods", m))
+                    .transpose()?
+                    .map(|m| m.into_iter().map(Into::into).collect()),
+            )?,
             focus_areas: codes("focusAreas", self.focus_areas)?,
             places: shorts("places", self.places)?,
             target_groups: shorts("targetGroups", self.target_groups)?,
@@ -493,14 +503,18 @@ pub struct ActivityInput {
     pub commitment_id: Option<ID>,
     /// What kind of activity.
     pub kind: Method,
-    /// When it took place.
-    pub date: Date,
+    /// When it took place; leave it out when the source gives no date
+    /// (undated evidence counts in no follow-up period).
+    pub date: Option<Date>,
     /// Place name in the municipality; a new name is added.
     pub place: Option<String>,
     /// What was done.
     pub description: String,
     /// Organisations that took part.
     pub participants: Option<Vec<String>>,
+    /// People the source names, with their role, e.g. "kommunpolis
+    /// Andreas Sjöqvist".
+    pub people: Option<Vec<String>>,
     /// Where the activity is reported (http or https).
     pub source_url: Option<String>,
 }
@@ -521,10 +535,11 @@ impl ActivityInput {
                 })
                 .transpose()?,
             kind: self.kind.into(),
-            date: self.date.0,
+            date: self.date.map(|d| d.0),
             place: self.place.map(|p| short("place", p)).transpose()?,
             description: long("description", self.description)?,
             participants: shorts("participants", self.participants)?,
+            people: shorts("people", self.people)?,
             source_url: self.source_url.map(url).transpose()?,
         })
     }

@@ -43,25 +43,25 @@ impl Reader {
         ))
     }
 
-    /// (commitment id, date) of the dated activities evidencing the
-    /// commitments of (visible) progress entries, for counting per period.
+    /// (commitment id, date) of every activity evidencing the commitments
+    /// of (visible) progress entries, undated ones included: whether one
+    /// counts in a period is the domain's rule (`counts_in_period`).
     pub async fn activity_dates_of<'a>(
         &self,
         entries: impl IntoIterator<Item = &'a Visible<ProgressEntry>>,
-    ) -> ApiResult<Vec<(Uuid, NaiveDate)>> {
+    ) -> ApiResult<Vec<(Uuid, Option<NaiveDate>)>> {
         let ids = keys(entries, |e| e.entry.commitment_id);
         let rows: Vec<(Option<Uuid>, Option<NaiveDate>)> = activity::Entity::find()
             .select_only()
             .column(activity::Column::CommitmentId)
             .column(activity::Column::Date)
             .filter(activity::Column::CommitmentId.is_in(ids))
-            .filter(activity::Column::Date.is_not_null())
             .into_tuple()
             .all(&self.db)
             .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(c, d)| Some((c?, d?)))
+            .filter_map(|(c, d)| Some((c?, d)))
             .collect())
     }
 

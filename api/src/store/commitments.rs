@@ -8,7 +8,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::decode::FastAll as _;
-use super::entities::{commitment, commitment_focus_area, commitment_place, place};
+use super::entities::{
+    commitment, commitment_focus_area, commitment_method, commitment_place, place,
+};
 use super::follow_ups::ProgressEntry;
 use super::reader::{Reader, keys};
 use super::rows::{CommitmentRow, PlaceRow, PledgeRow};
@@ -59,6 +61,23 @@ impl Reader {
                 .fast_all(&self.db)
                 .await?,
         ))
+    }
+
+    /// (commitment id, method) of the (visible) commitments, each
+    /// commitment's in the order it names them: one statement.
+    pub async fn commitment_methods_of<'a>(
+        &self,
+        commitments: impl IntoIterator<Item = &'a Visible<CommitmentRow>>,
+    ) -> ApiResult<Vec<(Uuid, String)>> {
+        Ok(commitment_method::Entity::find()
+            .filter(commitment_method::Column::CommitmentId.is_in(keys(commitments, |c| c.id)))
+            .order_by_asc(commitment_method::Column::CommitmentId)
+            .order_by_asc(commitment_method::Column::Position)
+            .fast_all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.commitment_id, m.method))
+            .collect())
     }
 
     /// (commitment id, focus-area code) links of the (visible) commitments,

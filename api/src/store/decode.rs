@@ -122,8 +122,8 @@ where
 }
 
 use super::entities::{
-    activity, commitment, commitment_focus_area, commitment_progress, follow_up_report, pledge,
-    pledge_focus_area,
+    activity, commitment, commitment_focus_area, commitment_method, commitment_progress,
+    follow_up_report, pledge, pledge_focus_area,
 };
 
 columns!(pledge::Model {
@@ -155,6 +155,11 @@ columns!(pledge::Model {
     version,
     created_at,
     updated_at,
+    provenance,
+    validity_stated,
+    signed_on_stated,
+    inference_note,
+    source_notes,
 });
 
 columns!(commitment::Model {
@@ -231,6 +236,13 @@ columns!(activity::Model {
     version,
     created_at,
     updated_at,
+    people,
+});
+
+columns!(commitment_method::Model {
+    commitment_id,
+    position,
+    method,
 });
 
 #[cfg(test)]
@@ -269,5 +281,6 @@ mod tests {
         reads_every_column_by_its_name::<pledge_focus_area::Entity>();
         reads_every_column_by_its_name::<commitment_focus_area::Entity>();
         reads_every_column_by_its_name::<activity::Entity>();
+        reads_every_column_by_its_name::<commitment_method::Entity>();
     }
 }

@@ -18,3 +18,14 @@ pub use super::entities::police_area::Model as PoliceAreaRow;
 pub use super::entities::police_district::Model as PoliceDistrictRow;
 pub use super::entities::police_region::Model as PoliceRegionRow;
 pub use super::entities::signatory::Model as SignatoryRow;
+
+/// One entry of a pledge's `source_notes` (a JSON list): text about the
+/// pledge from another published document, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceNoteRow {
+    pub text: String,
+    /// Who the document attributes the text to, with the role it gives.
+    pub said_by: Option<String>,
+    pub source_title: String,
+    pub source_url: Option<String>,
+}

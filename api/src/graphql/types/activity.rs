@@ -84,6 +84,13 @@ impl Activity {
         strings(&self.row().participants)
     }
 
+    /// People the source names with the activity (who took part,
+    /// presented or is quoted about it), with the role it gives them, as
+    /// the source spells them, e.g. "kommunpolis Andreas Sjöqvist".
+    async fn people(&self) -> Vec<String> {
+        strings(&self.row().people)
+    }
+
     /// The commitment this activity is evidence for.
     async fn commitment(&self, ctx: &Context<'_>) -> Result<Option<Commitment>> {
         let Some(id) = self.row().commitment_id else {

@@ -7,7 +7,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::batch::{Children, Item, keyed, once};
+use crate::graphql::batch::{Children, Item, grouped, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{Method, Party, PeriodKind};
 use crate::ids::{self, NodeKind};
@@ -25,6 +25,8 @@ use super::{stored, strings};
 /// What has been loaded for a batch of commitments, one cell per relation.
 #[derive(Debug, Default)]
 pub(crate) struct CommitmentLoaded {
+    /// Each commitment's methods, in written order.
+    methods: OnceCell<HashMap<Uuid, Vec<String>>>,
     focus_areas: OnceCell<HashMap<Uuid, Vec<String>>>,
     places: OnceCell<Children<PlaceRow, ()>>,
     activities: OnceCell<Children<Visible<ActivityRow>, ActivityLoaded>>,
@@ -86,12 +88,32 @@ impl Commitment {
         Ok(stored(domain::Party::parse(&self.row().responsible))?.into())
     }
 
-    /// Working method, when the commitment names one.
+    /// Working method, when the commitment names one: the first of
+    /// `methods`.
     async fn method(&self) -> Result<Option<Method>> {
         match &self.row().method {
             None => Ok(None),
             Some(m) => Ok(Some(stored(domain::Method::parse(m))?.into())),
         }
+    }
+
+    /// Every working method the commitment names, in the order it names
+    /// them (e.g. "medborgardialoger, grannsamverkan och
+    /// näringslivssamverkan"); empty when it names none.
+    async fn methods(&self, ctx: &Context<'_>) -> Result<Vec<Method>> {
+        let rc = request(ctx)?;
+        let all = once(&self.0.loaded().methods, || async {
+            Ok(grouped(
+                rc.reader.commitment_methods_of(self.0.siblings()).await?,
+            ))
+        })
+        .await?;
+        Ok(all
+            .get(&self.row().id)
+            .into_iter()
+            .flatten()
+            .map(|m| Ok(stored(domain::Method::parse(m))?.into()))
+            .collect::<ApiResult<_>>()?)
     }
 
     /// Version for optimistic concurrency.
@@ -123,15 +145,11 @@ impl Commitment {
     async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().focus_areas, || async {
-            let mut codes: HashMap<Uuid, Vec<String>> = HashMap::new();
-            for (commitment, code) in rc
-                .reader
-                .commitment_focus_areas_of(self.0.siblings())
-                .await?
-            {
-                codes.entry(commitment).or_default().push(code);
-            }
-            Ok(codes)
+            Ok(grouped(
+                rc.reader
+                    .commitment_focus_areas_of(self.0.siblings())
+                    .await?,
+            ))
         })
         .await?;
         Ok(all

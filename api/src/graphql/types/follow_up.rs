@@ -8,7 +8,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::graphql::batch::{Children, Item, keyed, once};
+use crate::graphql::batch::{Children, Item, grouped, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{FollowUpStatus, Outcome, PeriodKind, ProgressStatus};
 use crate::graphql::scalars::Date;
@@ -191,8 +191,8 @@ impl FollowUpReport {
 #[derive(Debug, Default)]
 pub(crate) struct ProgressLoaded {
     commitments: OnceCell<HashMap<Uuid, Commitment>>,
-    /// Dates of the activities evidencing each entry's commitment.
-    activity_dates: OnceCell<HashMap<Uuid, Vec<NaiveDate>>>,
+    /// Dates of the activities evidencing each entry's commitment (None: undated).
+    activity_dates: OnceCell<HashMap<Uuid, Vec<Option<NaiveDate>>>>,
     /// The entries' reports, as one batch.
     reports: OnceCell<HashMap<Uuid, FollowUpReport>>,
 }
@@ -252,15 +252,14 @@ impl CommitmentProgress {
     }
 
     /// Activities recorded for the commitment within the report's period:
-    /// counted from the evidence, not typed in.
+    /// counted from the evidence, not typed in. An undated activity counts
+    /// in no period.
     async fn counted_activities(&self, ctx: &Context<'_>) -> Result<i32> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().activity_dates, || async {
-            let mut dates: HashMap<Uuid, Vec<NaiveDate>> = HashMap::new();
-            for (commitment, date) in rc.reader.activity_dates_of(self.0.siblings()).await? {
-                dates.entry(commitment).or_default().push(date);
-            }
-            Ok(dates)
+            Ok(grouped(
+                rc.reader.activity_dates_of(self.0.siblings()).await?,
+            ))
         })
         .await?;
         let report = &self.entry().report;
@@ -268,7 +267,7 @@ impl CommitmentProgress {
             .get(&self.entry().entry.commitment_id)
             .into_iter()
             .flatten()
-            .filter(|d| report.period_start <= **d && **d <= report.period_end)
+            .filter(|d| domain::counts_in_period(**d, report.period_start, report.period_end))
             .count();
         Ok(i32::try_from(inside).unwrap_or(i32::MAX))
     }

@@ -10,12 +10,14 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::graphql::batch::{Children, Item, keyed, once};
 use crate::graphql::context::request;
-use crate::graphql::enums::{BasisKind, Party, PledgeStatus};
+use crate::graphql::enums::{BasisKind, Party, PledgeStatus, Provenance};
 use crate::graphql::scalars::Date;
 use crate::ids::{self, NodeKind};
 use crate::store::Visible;
 use crate::store::follow_ups::Listed;
-use crate::store::rows::{CommitmentRow, PledgeFocusAreaRow, PledgeRow, SignatoryRow};
+use crate::store::rows::{
+    CommitmentRow, PledgeFocusAreaRow, PledgeRow, SignatoryRow, SourceNoteRow,
+};
 
 use super::commitment::{Commitment, CommitmentLoaded};
 use super::focus_area::PledgeFocusArea;
@@ -210,6 +212,40 @@ impl Pledge {
         self.row().source_url.as_deref()
     }
 
+    /// Where this record comes from: IMPORTED from the published document
+    /// named by `sourceTitle`/`sourceUrl` (signed there; no approvals are
+    /// recorded here), or RECORDED through this API.
+    async fn provenance(&self) -> Result<Provenance> {
+        Ok(stored(domain::Provenance::parse(&self.row().provenance))?.into())
+    }
+
+    /// Whether the source gives `validFrom` and `validTo`. False when
+    /// either is inferred; `inferenceNote` says which and why.
+    async fn validity_stated(&self) -> bool {
+        self.row().validity_stated
+    }
+
+    /// Whether the source gives `signedOn`. False when the date is
+    /// inferred (in part); `inferenceNote` says why. True when `signedOn`
+    /// is null: nothing is inferred then.
+    async fn signed_on_stated(&self) -> bool {
+        self.row().signed_on_stated
+    }
+
+    /// What in this record was inferred rather than taken from its source,
+    /// and why; null when nothing was.
+    async fn inference_note(&self) -> Option<&str> {
+        self.row().inference_note.as_deref()
+    }
+
+    /// Text about the pledge from other published documents (a news
+    /// article), verbatim, each with its source.
+    async fn source_notes(&self) -> Result<Vec<SourceNote>> {
+        let notes: Vec<SourceNoteRow> =
+            stored_json(&self.row().source_notes).map_err(ApiError::internal)?;
+        Ok(notes.into_iter().map(SourceNote).collect())
+    }
+
     /// Why the pledge was withdrawn, when it was.
     async fn withdrawn_reason(&self) -> Option<&str> {
         self.row().withdrawn_reason.as_deref()
@@ -335,4 +371,45 @@ impl Signatory {
     async fn signed_on(&self) -> Option<Date> {
         self.0.row().signed_on.map(Date)
     }
+
+    /// Whether the source gives `signedOn`; false when it is inferred
+    /// (the pledge's `inferenceNote` says why), true when it is null.
+    async fn signed_on_stated(&self) -> bool {
+        self.0.row().signed_on_stated
+    }
+}
+
+/// Text about a pledge from another published document, verbatim.
+#[derive(Debug, Clone)]
+pub struct SourceNote(SourceNoteRow);
+
+/// Text about a pledge from another published document, verbatim.
+#[Object]
+impl SourceNote {
+    /// The text, as the document writes it.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// Who the document attributes the text to, with the role it gives
+    /// them, e.g. "säkerhetssamordnare Marcus Skytt".
+    async fn said_by(&self) -> Option<&str> {
+        self.0.said_by.as_deref()
+    }
+
+    /// Title of the document.
+    async fn source_title(&self) -> &str {
+        &self.0.source_title
+    }
+
+    /// Where the document is published.
+    async fn source_url(&self) -> Option<&str> {
+        self.0.source_url.as_deref()
+    }
+}
+
+/// A JSON column in its stored shape; anything else was written around
+/// the API.
+fn stored_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(value.clone()).map_err(|e| format!("stored JSON rejected: {e}"))
 }

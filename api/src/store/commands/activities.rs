@@ -16,10 +16,13 @@ pub struct NewActivity {
     pub municipality: domain::MunicipalityCode,
     pub commitment_id: Option<Uuid>,
     pub kind: domain::Method,
-    pub date: NaiveDate,
+    /// None: the source gives no date (the activity then counts in no period).
+    pub date: Option<NaiveDate>,
     pub place: Option<String>,
     pub description: String,
     pub participants: Vec<String>,
+    /// People the source names, with their role.
+    pub people: Vec<String>,
     pub source_url: Option<String>,
 }
 
@@ -61,7 +64,7 @@ pub async fn record(
         municipality_id: Set(municipality.id),
         commitment_id: Set(new.commitment_id),
         kind: Set(new.kind.as_str().to_owned()),
-        date: Set(Some(new.date)),
+        date: Set(new.date),
         place_id: Set(place_id),
         description: Set(new.description),
         participants: Set(serde_json::Value::from(new.participants)),
@@ -70,6 +73,7 @@ pub async fn record(
         version: Set(1),
         created_at: Set(actor.now),
         updated_at: Set(actor.now),
+        people: Set(serde_json::Value::from(new.people)),
     }
     .insert(txn)
     .await?;

@@ -2,7 +2,7 @@
 //! part of its pledge's text: it changes only while the pledge is a DRAFT,
 //! and every change moves the pledge's version too.
 
-use domain::{CommitmentText, FocusAreaCode, Method, Party, PeriodKind};
+use domain::{CommitmentMethods, CommitmentText, FocusAreaCode, Party, PeriodKind};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -14,7 +14,9 @@ use super::audit::{self, Action, Entity};
 use super::pledges::{require_editable, touch_for_edit};
 use super::{Actor, Write, expect_version, require_edit};
 use crate::error::{ApiError, ApiResult};
-use crate::store::entities::{commitment, commitment_focus_area, commitment_place, place};
+use crate::store::entities::{
+    commitment, commitment_focus_area, commitment_method, commitment_place, place,
+};
 use crate::store::{Writer, commitments, places, pledges, reference};
 
 /// `CommitmentInput`, validated.
@@ -22,7 +24,8 @@ use crate::store::{Writer, commitments, places, pledges, reference};
 pub struct CommitmentFields {
     pub text: CommitmentText,
     pub responsible: Party,
-    pub method: Option<Method>,
+    /// Every method named, in written order; `method` is the first.
+    pub methods: CommitmentMethods,
     pub focus_areas: Vec<FocusAreaCode>,
     /// Place names within the pledge's municipality; new names are added
     /// to the municipality's places.
@@ -39,11 +42,20 @@ pub struct CommitmentFields {
 struct Snapshot {
     #[serde(flatten)]
     commitment: commitment::Model,
+    methods: Vec<String>,
     focus_areas: Vec<String>,
     places: Vec<String>,
 }
 
 async fn snapshot(db: &impl ConnectionTrait, row: &commitment::Model) -> ApiResult<Snapshot> {
+    let methods = commitment_method::Entity::find()
+        .filter(commitment_method::Column::CommitmentId.eq(row.id))
+        .order_by_asc(commitment_method::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.method)
+        .collect();
     let focus_areas = commitment_focus_area::Entity::find()
         .filter(commitment_focus_area::Column::CommitmentId.eq(row.id))
         .order_by_asc(commitment_focus_area::Column::FocusAreaCode)
@@ -69,6 +81,7 @@ async fn snapshot(db: &impl ConnectionTrait, row: &commitment::Model) -> ApiResu
     places.sort();
     Ok(Snapshot {
         commitment: row.clone(),
+        methods,
         focus_areas,
         places,
     })
@@ -78,7 +91,25 @@ fn strings(values: &[String]) -> serde_json::Value {
     serde_json::Value::from(values.to_vec())
 }
 
-/// Replaces the focus-area and place links of `commitment_id`.
+/// Writes the `methods` rows of a commitment that has none, in order.
+pub(in crate::store) async fn insert_methods(
+    db: &impl ConnectionTrait,
+    commitment_id: Uuid,
+    methods: &CommitmentMethods,
+) -> Result<(), sea_orm::DbErr> {
+    for (i, method) in methods.as_slice().iter().enumerate() {
+        commitment_method::Entity::insert(commitment_method::ActiveModel {
+            commitment_id: Set(commitment_id),
+            position: Set(i as i32 + 1),
+            method: Set(method.as_str().to_owned()),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Replaces the methods, focus-area and place links of `commitment_id`.
 async fn replace_links(
     db: &impl ConnectionTrait,
     municipality: Uuid,
@@ -98,6 +129,12 @@ async fn replace_links(
             format!("unknown focus area {missing}"),
         ));
     }
+    commitment_method::Entity::delete_many()
+        .filter(commitment_method::Column::CommitmentId.eq(commitment_id))
+        .exec(db)
+        .await?;
+    insert_methods(db, commitment_id, &fields.methods).await?;
+
     commitment_focus_area::Entity::delete_many()
         .filter(commitment_focus_area::Column::CommitmentId.eq(commitment_id))
         .exec(db)
@@ -133,7 +170,8 @@ async fn replace_links(
 fn set_fields(am: &mut commitment::ActiveModel, f: &CommitmentFields) {
     am.text = Set(f.text.as_str().to_owned());
     am.responsible = Set(f.responsible.as_str().to_owned());
-    am.method = Set(f.method.map(|m| m.as_str().to_owned()));
+    // The first of the methods, so that `method` alone reads as before.
+    am.method = Set(f.methods.first().map(|m| m.as_str().to_owned()));
     am.partners = Set(strings(&f.partners));
     am.target_groups = Set(strings(&f.target_groups));
     am.target_quantity = Set(f.target_quantity);

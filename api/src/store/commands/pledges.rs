@@ -205,6 +205,7 @@ async fn replace_signatories(
             title: Set(e.title.clone()),
             party: Set(e.party.as_str().to_owned()),
             signed_on: Set(e.signed_on),
+            signed_on_stated: Set(true),
         })
         .exec_without_returning(db)
         .await?;
@@ -296,6 +297,12 @@ pub async fn create(
         version: Set(1),
         created_at: Set(actor.now),
         updated_at: Set(actor.now),
+        // Written here: its dates are the editors' own, nothing inferred.
+        provenance: Set(domain::Provenance::Recorded.as_str().to_owned()),
+        validity_stated: Set(true),
+        signed_on_stated: Set(true),
+        inference_note: Set(None),
+        source_notes: Set(serde_json::Value::Array(Vec::new())),
     }
     .insert(txn)
     .await?;

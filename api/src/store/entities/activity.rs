@@ -22,6 +22,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// People the source names in the activity, with their role.
+    #[sea_orm(column_type = "Json")]
+    pub people: Json,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub(super) mod activity;
 pub(super) mod audit_entry;
 pub(super) mod commitment;
 pub(super) mod commitment_focus_area;
+pub(super) mod commitment_method;
 pub(super) mod commitment_outcome;
 pub(super) mod commitment_place;
 pub(super) mod commitment_progress;

@@ -44,6 +44,18 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// "IMPORTED" (from a published document) or "RECORDED" (through the API).
+    pub provenance: String,
+    /// False when valid_from/valid_to are inferred, not given by the source.
+    pub validity_stated: bool,
+    /// False when signed_on is inferred, not given by the source.
+    pub signed_on_stated: bool,
+    /// What was inferred and why.
+    #[sea_orm(column_type = "Text")]
+    pub inference_note: Option<String>,
+    /// Text about the pledge from other sources: [{text, source_title, source_url}].
+    #[sea_orm(column_type = "Json")]
+    pub source_notes: Json,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

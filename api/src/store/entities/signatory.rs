@@ -14,6 +14,8 @@ pub struct Model {
     pub title: Option<String>,
     pub party: String,
     pub signed_on: Option<Date>,
+    /// False when signed_on is inferred, not given by the source.
+    pub signed_on_stated: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

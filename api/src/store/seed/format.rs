@@ -1,7 +1,9 @@
 //! The shape of `seed/source-documents.toml`: the five source documents
 //! transcribed as data. Kept apart from the loader so the file format is
 //! readable in one place. Text fields hold the documents' Swedish verbatim;
-//! a value the documents do not state is simply left out (it stays NULL).
+//! a value the documents do not state is simply left out (it stays NULL),
+//! and a value the model needs but the documents do not give (a validity
+//! date) is marked as inferred, with the reason in `inference_note`.
 
 use serde::Deserialize;
 
@@ -43,8 +45,18 @@ pub(crate) struct Pledge {
     pub(crate) title: String,
     pub(crate) valid_from: String,
     pub(crate) valid_to: String,
+    /// Whether the document gives `valid_from` and `valid_to`; false when
+    /// either is inferred. Required: every pledge says which.
+    pub(crate) validity_stated: bool,
     pub(crate) status: String,
     pub(crate) signed_on: Option<String>,
+    /// False when `signed_on` is inferred (in part) rather than given.
+    #[serde(default = "stated")]
+    pub(crate) signed_on_stated: bool,
+    /// What was inferred and why; required when anything is.
+    pub(crate) inference_note: Option<String>,
+    /// Key of an earlier pledge of the file that this one continues.
+    pub(crate) supersedes: Option<String>,
     pub(crate) introduction: Option<String>,
     pub(crate) promise_statement: Option<String>,
     pub(crate) situation_picture: Option<String>,
@@ -62,6 +74,24 @@ pub(crate) struct Pledge {
     pub(crate) focus_areas: Vec<PledgeFocusArea>,
     #[serde(default)]
     pub(crate) commitments: Vec<Commitment>,
+    /// Text about the pledge from other published documents.
+    #[serde(default)]
+    pub(crate) source_notes: Vec<SourceNote>,
+}
+
+fn stated() -> bool {
+    true
+}
+
+/// Text about a pledge from another document (a news article), verbatim.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceNote {
+    pub(crate) text: String,
+    /// Who the document attributes the text to, with the role it gives them.
+    pub(crate) said_by: Option<String>,
+    pub(crate) source_title: String,
+    pub(crate) source_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +102,9 @@ pub(crate) struct Signatory {
     /// "MUNICIPALITY" or "POLICE": the side the person signs for.
     pub(crate) party: String,
     pub(crate) signed_on: Option<String>,
+    /// False when `signed_on` is inferred (in part) rather than given.
+    #[serde(default = "stated")]
+    pub(crate) signed_on_stated: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,7 +125,9 @@ pub(crate) struct PledgeFocusArea {
 pub(crate) struct Commitment {
     pub(crate) text: String,
     pub(crate) responsible: String,
-    pub(crate) method: Option<String>,
+    /// Every method the commitment names, in the order it names them.
+    #[serde(default)]
+    pub(crate) methods: Vec<String>,
     #[serde(default)]
     pub(crate) focus_areas: Vec<String>,
     /// Names of places listed under `[[places]]` of the same municipality.
@@ -116,6 +151,9 @@ pub(crate) struct Activity {
     pub(crate) description: String,
     #[serde(default)]
     pub(crate) participants: Vec<String>,
+    /// People the document names with the activity, with their role.
+    #[serde(default)]
+    pub(crate) people: Vec<String>,
     pub(crate) source_title: Option<String>,
     pub(crate) source_url: Option<String>,
     /// The commitment the activity is evidence for: "<pledge key>:<position>".

@@ -2,7 +2,10 @@
 //! source documents as rows. `load` is idempotent: rows
 //! are keyed by natural codes or by UUIDs derived from stable seed keys, and
 //! anything already present is left as it is (an edited pledge is never
-//! overwritten by a re-seed).
+//! overwritten by a re-seed). One exception: a pledge still marked as
+//! imported takes the file's account of its import (what was inferred,
+//! notes from other documents, what it supersedes), so a database seeded
+//! before the file said so stops presenting inferred dates as stated.
 
 mod format;
 mod insert;
@@ -14,8 +17,8 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -23,6 +26,7 @@ use crate::store::entities::{
     activity, commitment, commitment_focus_area, commitment_place, focus_area, municipality, place,
     pledge, pledge_focus_area, police_area, signatory,
 };
+use crate::store::rows::SourceNoteRow;
 use format::SeedFile;
 
 /// The transcribed source documents, compiled in so `api seed` works from
@@ -36,6 +40,8 @@ const SEED_NAMESPACE: Uuid = Uuid::from_u128(0x6d65_6462_6f72_6761_726c_6f66_746
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
     pub pledges_added: usize,
+    /// Imported pledges already there whose import metadata changed.
+    pub pledges_refreshed: usize,
     pub activities_added: usize,
 }
 
@@ -84,6 +90,59 @@ fn opt_date(raw: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
 
 fn json_strings(values: &[String]) -> serde_json::Value {
     serde_json::Value::from(values.to_vec())
+}
+
+/// `notes` in the stored shape of `pledges.source_notes`.
+fn source_notes(notes: &[format::SourceNote]) -> anyhow::Result<serde_json::Value> {
+    let rows: Vec<SourceNoteRow> = notes
+        .iter()
+        .map(|n| SourceNoteRow {
+            text: n.text.clone(),
+            said_by: n.said_by.clone(),
+            source_title: n.source_title.clone(),
+            source_url: n.source_url.clone(),
+        })
+        .collect();
+    Ok(serde_json::to_value(rows)?)
+}
+
+/// A pledge seeded by an earlier version of this file: what the file now
+/// says about how it was imported (what was inferred and why, notes from
+/// other documents, the earlier pledge it continues) replaces what the row
+/// says, because the file is the authority on its own import. Only for
+/// rows still IMPORTED, and only these columns: the pledge's text, status
+/// and everything else stay as they are. Whether anything changed.
+async fn refresh_import(
+    db: &impl ConnectionTrait,
+    row: pledge::Model,
+    p: &format::Pledge,
+    supersedes: Option<Uuid>,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    if row.provenance != domain::Provenance::Imported.as_str() {
+        return Ok(false);
+    }
+    let notes = source_notes(&p.source_notes)?;
+    let supersedes = row.supersedes_id.or(supersedes);
+    if row.validity_stated == p.validity_stated
+        && row.signed_on_stated == p.signed_on_stated
+        && row.inference_note == p.inference_note
+        && row.source_notes == notes
+        && row.supersedes_id == supersedes
+    {
+        return Ok(false);
+    }
+    let version = row.version;
+    let mut am: pledge::ActiveModel = row.into();
+    am.validity_stated = Set(p.validity_stated);
+    am.signed_on_stated = Set(p.signed_on_stated);
+    am.inference_note = Set(p.inference_note.clone());
+    am.source_notes = Set(notes);
+    am.supersedes_id = Set(supersedes);
+    am.version = Set(version + 1);
+    am.updated_at = Set(now);
+    am.update(db).await?;
+    Ok(true)
 }
 
 async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result<SeedReport> {
@@ -171,7 +230,36 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
     let mut report = SeedReport::default();
     for p in &file.pledges {
         let id = derived_id("pledge", &p.key);
-        if pledge::Entity::find_by_id(id).one(db).await?.is_some() {
+        let inferred = !p.validity_stated
+            || !p.signed_on_stated
+            || p.signatories.iter().any(|s| !s.signed_on_stated);
+        if inferred != p.inference_note.is_some() {
+            bail!(
+                "pledge {}: an inference_note is needed exactly when a date is inferred",
+                p.key
+            );
+        }
+        let supersedes = match &p.supersedes {
+            None => None,
+            Some(key) => {
+                let earlier = file
+                    .pledges
+                    .iter()
+                    .find(|e| &e.key == key)
+                    .with_context(|| format!("pledge {} supersedes unknown {key:?}", p.key))?;
+                if earlier.municipality != p.municipality || earlier.year >= p.year {
+                    bail!(
+                        "pledge {} can only supersede an earlier pledge of its municipality",
+                        p.key
+                    );
+                }
+                Some(derived_id("pledge", key))
+            }
+        };
+        if let Some(row) = pledge::Entity::find_by_id(id).one(db).await? {
+            if refresh_import(db, row, p, supersedes, now).await? {
+                report.pledges_refreshed += 1;
+            }
             continue;
         }
         domain::Title::parse(&p.title)?;
@@ -207,10 +295,17 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             police_approved_at: Set(None),
             police_approved_by: Set(None),
             withdrawn_reason: Set(None),
-            supersedes_id: Set(None),
+            supersedes_id: Set(supersedes),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
+            // Taken from a published document: signed there, not here, so
+            // no approvals are recorded.
+            provenance: Set(domain::Provenance::Imported.as_str().to_owned()),
+            validity_stated: Set(p.validity_stated),
+            signed_on_stated: Set(p.signed_on_stated),
+            inference_note: Set(p.inference_note.clone()),
+            source_notes: Set(source_notes(&p.source_notes)?),
         })
         .exec_without_returning(db)
         .await?;
@@ -228,6 +323,7 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
                 title: Set(s.title.clone()),
                 party: Set(party.as_str().to_owned()),
                 signed_on: Set(opt_date(&s.signed_on)?),
+                signed_on_stated: Set(s.signed_on_stated),
             })
             .exec_without_returning(db)
             .await?;
@@ -254,7 +350,15 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             let commitment_id = derived_id("commitment", &format!("{}:{}", p.key, i + 1));
             let text = domain::CommitmentText::parse(&c.text)?;
             let responsible = domain::Party::parse(&c.responsible)?;
-            let method = c.method.as_deref().map(domain::Method::parse).transpose()?;
+            let methods = domain::CommitmentMethods::parse(
+                None,
+                Some(
+                    c.methods
+                        .iter()
+                        .map(|m| domain::Method::parse(m))
+                        .collect::<Result<_, _>>()?,
+                ),
+            )?;
             commitment::Entity::insert(commitment::ActiveModel {
                 id: Set(commitment_id),
                 pledge_id: Set(id),
@@ -262,7 +366,7 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
                 position: Set(i as i32 + 1),
                 text: Set(text.as_str().to_owned()),
                 responsible: Set(responsible.as_str().to_owned()),
-                method: Set(method.map(|m| m.as_str().to_owned())),
+                method: Set(methods.first().map(|m| m.as_str().to_owned())),
                 partners: Set(json_strings(&c.partners)),
                 target_groups: Set(json_strings(&c.target_groups)),
                 target_quantity: Set(None),
@@ -274,6 +378,8 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             })
             .exec_without_returning(db)
             .await?;
+            crate::store::commands::commitments::insert_methods(db, commitment_id, &methods)
+                .await?;
             for code in &c.focus_areas {
                 domain::FocusAreaCode::parse(code)?;
                 commitment_focus_area::Entity::insert(commitment_focus_area::ActiveModel {
@@ -319,6 +425,7 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
+            people: Set(json_strings(&a.people)),
         })
         .exec_without_returning(db)
         .await?;

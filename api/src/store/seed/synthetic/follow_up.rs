@@ -211,6 +211,7 @@ pub(super) fn activities(
             version: 1,
             created_at: recorded,
             updated_at: recorded,
+            people: Value::Array(Vec::new()),
         });
     }
 }

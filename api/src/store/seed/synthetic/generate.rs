@@ -17,8 +17,8 @@ use super::reference::{Target, World};
 use super::texts;
 use super::{Ids, SyntheticSpec};
 use crate::store::entities::{
-    activity, commitment, commitment_focus_area, commitment_place, commitment_progress,
-    follow_up_report, place, pledge, pledge_focus_area, signatory,
+    activity, commitment, commitment_focus_area, commitment_method, commitment_place,
+    commitment_progress, follow_up_report, place, pledge, pledge_focus_area, signatory,
 };
 
 /// The rows of one transaction, in the order they are written.
@@ -29,6 +29,7 @@ pub(super) struct Batch {
     pub(super) signatories: Vec<signatory::Model>,
     pub(super) pledge_focus_areas: Vec<pledge_focus_area::Model>,
     pub(super) commitments: Vec<commitment::Model>,
+    pub(super) commitment_methods: Vec<commitment_method::Model>,
     pub(super) commitment_focus_areas: Vec<commitment_focus_area::Model>,
     pub(super) commitment_places: Vec<commitment_place::Model>,
     pub(super) reports: Vec<follow_up_report::Model>,

@@ -14,7 +14,8 @@ use super::reference::{Target, World};
 use super::texts::{self, PledgeTexts};
 use super::{Ids, follow_up};
 use crate::store::entities::{
-    commitment, commitment_focus_area, commitment_place, pledge, pledge_focus_area, signatory,
+    commitment, commitment_focus_area, commitment_method, commitment_place, pledge,
+    pledge_focus_area, signatory,
 };
 
 /// One pledge being generated.
@@ -95,6 +96,12 @@ impl Pledge<'_> {
             version: 1,
             created_at: created,
             updated_at: published,
+            // Generated as if written and signed here: approvals are set.
+            provenance: domain::Provenance::Recorded.as_str().to_owned(),
+            validity_stated: true,
+            signed_on_stated: true,
+            inference_note: None,
+            source_notes: Value::Array(Vec::new()),
         });
         for (position, (party, title)) in [
             (
@@ -117,6 +124,7 @@ impl Pledge<'_> {
                 title: Some(title.to_owned()),
                 party: party.as_str().to_owned(),
                 signed_on: Some(signed_on),
+                signed_on_stated: true,
             });
         }
         for (position, (code, name)) in areas.iter().enumerate() {
@@ -202,6 +210,13 @@ impl Pledge<'_> {
             created_at: created,
             updated_at: created,
         });
+        if let Some(m) = method {
+            batch.commitment_methods.push(commitment_method::Model {
+                commitment_id: id,
+                position: 1,
+                method: m.as_str().to_owned(),
+            });
+        }
         for (code, _) in served {
             batch
                 .commitment_focus_areas

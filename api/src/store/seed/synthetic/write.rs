@@ -9,8 +9,8 @@ use sea_orm::{
 
 use super::generate::Batch;
 use crate::store::entities::{
-    activity, commitment, commitment_focus_area, commitment_place, commitment_progress,
-    follow_up_report, place, pledge, pledge_focus_area, signatory, sync_clock,
+    activity, commitment, commitment_focus_area, commitment_method, commitment_place,
+    commitment_progress, follow_up_report, place, pledge, pledge_focus_area, signatory, sync_clock,
 };
 use crate::store::seed::insert::insert_all;
 
@@ -22,6 +22,7 @@ pub(super) async fn batch(db: &impl ConnectionTrait, batch: Batch) -> Result<(),
     insert_all::<_, signatory::ActiveModel>(db, batch.signatories).await?;
     insert_all::<_, pledge_focus_area::ActiveModel>(db, batch.pledge_focus_areas).await?;
     insert_all::<_, commitment::ActiveModel>(db, batch.commitments).await?;
+    insert_all::<_, commitment_method::ActiveModel>(db, batch.commitment_methods).await?;
     insert_all::<_, commitment_focus_area::ActiveModel>(db, batch.commitment_focus_areas).await?;
     insert_all::<_, commitment_place::ActiveModel>(db, batch.commitment_places).await?;
     insert_all::<_, follow_up_report::ActiveModel>(db, batch.reports).await?;
