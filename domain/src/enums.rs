@@ -75,7 +75,8 @@ named_enum! {
         /// Taken from a document published elsewhere (the seed's source
         /// documents): its approvals were not given in this system.
         Imported = "IMPORTED",
-        /// Written here and approved by both sides through the API.
+        /// Written through the API; its approvals, once given, are
+        /// recorded here.
         Recorded = "RECORDED",
     }
 }

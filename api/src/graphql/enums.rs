@@ -24,7 +24,8 @@ pub enum Provenance {
     /// Taken from a document published elsewhere (`sourceTitle`,
     /// `sourceUrl`): it was signed there, so no approvals are recorded here.
     Imported,
-    /// Written here and approved by both sides through this API.
+    /// Written through this API; its approvals, once given, are
+    /// recorded here.
     Recorded,
 }
 
