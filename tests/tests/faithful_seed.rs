@@ -468,20 +468,29 @@ db_test!(
     seeding_again_marks_what_an_earlier_seed_presented_as_stated,
     |app| {
         // A database seeded before the marks existed: every date stated,
-        // no notes, no link between Värnamo's pledges.
-        sea_orm::ConnectionTrait::execute_unprepared(
-            app.db(),
+        // no notes, no link between Värnamo's pledges, one method per
+        // commitment, no target groups or people, a corrected title.
+        for rewind in [
             "UPDATE pledges SET validity_stated = TRUE, signed_on_stated = TRUE,
                inference_note = NULL, source_notes = '[]', supersedes_id = NULL",
-        )
-        .await
-        .expect("rewinding the marks");
+            "UPDATE signatories SET title = 'Lokalpolisområdeschef', signed_on_stated = TRUE
+               WHERE name = 'Håkan Boberg'",
+            "UPDATE commitments SET target_groups = '[]'",
+            "DELETE FROM commitment_methods WHERE position > 1",
+            "UPDATE activities SET people = '[]'",
+        ] {
+            sea_orm::ConnectionTrait::execute_unprepared(app.db(), rewind)
+                .await
+                .expect("rewinding the seed");
+        }
 
         let report = api::store::seed::load(app.db()).await.expect("seeding");
         assert_eq!((report.pledges_added, report.pledges_refreshed), (0, 4));
         let pledges = seeded(
             &app,
-            "version validityStated inferenceNote supersedes { year } sourceNotes { text }",
+            "version validityStated inferenceNote supersedes { year } sourceNotes { text }
+             signatories { title signedOnStated }
+             commitments { methods targetGroups activities { people } }",
         )
         .await;
         for (key, pledge) in &pledges {
@@ -493,6 +502,31 @@ db_test!(
         assert_eq!(
             pledges["0683-2024"]["sourceNotes"].as_array().map(Vec::len),
             Some(3)
+        );
+        assert_eq!(
+            pledges["0683-2022"]["signatories"][1],
+            json!({ "title": "lokapolisområdeschef", "signedOnStated": false })
+        );
+        let fourth = &pledges["0683-2024"]["commitments"][3];
+        assert_eq!(
+            fourth["methods"],
+            json!([
+                "CITIZEN_DIALOGUE",
+                "NEIGHBOURHOOD_WATCH",
+                "BUSINESS_NETWORK"
+            ])
+        );
+        assert!(
+            fourth["activities"]
+                .as_array()
+                .expect("activities")
+                .iter()
+                .all(|a| a["people"].as_array().is_some_and(|p| !p.is_empty())),
+            "{fourth}"
+        );
+        assert_eq!(
+            pledges["0683-2024"]["commitments"][1]["targetGroups"],
+            json!(["unga"])
         );
 
         let again = api::store::seed::load(app.db()).await.expect("seeding");

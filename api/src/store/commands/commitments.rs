@@ -48,14 +48,7 @@ struct Snapshot {
 }
 
 async fn snapshot(db: &impl ConnectionTrait, row: &commitment::Model) -> ApiResult<Snapshot> {
-    let methods = commitment_method::Entity::find()
-        .filter(commitment_method::Column::CommitmentId.eq(row.id))
-        .order_by_asc(commitment_method::Column::Position)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.method)
-        .collect();
+    let methods = methods_of(db, row.id).await?;
     let focus_areas = commitment_focus_area::Entity::find()
         .filter(commitment_focus_area::Column::CommitmentId.eq(row.id))
         .order_by_asc(commitment_focus_area::Column::FocusAreaCode)
@@ -91,12 +84,31 @@ fn strings(values: &[String]) -> serde_json::Value {
     serde_json::Value::from(values.to_vec())
 }
 
-/// Writes the `methods` rows of a commitment that has none, in order.
-pub(in crate::store) async fn insert_methods(
+/// The stored methods of a commitment, in written order.
+pub(in crate::store) async fn methods_of(
+    db: &impl ConnectionTrait,
+    commitment_id: Uuid,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    Ok(commitment_method::Entity::find()
+        .filter(commitment_method::Column::CommitmentId.eq(commitment_id))
+        .order_by_asc(commitment_method::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.method)
+        .collect())
+}
+
+/// Replaces the `methods` rows of a commitment, keeping their order.
+pub(in crate::store) async fn replace_methods(
     db: &impl ConnectionTrait,
     commitment_id: Uuid,
     methods: &CommitmentMethods,
 ) -> Result<(), sea_orm::DbErr> {
+    commitment_method::Entity::delete_many()
+        .filter(commitment_method::Column::CommitmentId.eq(commitment_id))
+        .exec(db)
+        .await?;
     for (i, method) in methods.as_slice().iter().enumerate() {
         commitment_method::Entity::insert(commitment_method::ActiveModel {
             commitment_id: Set(commitment_id),
@@ -129,11 +141,7 @@ async fn replace_links(
             format!("unknown focus area {missing}"),
         ));
     }
-    commitment_method::Entity::delete_many()
-        .filter(commitment_method::Column::CommitmentId.eq(commitment_id))
-        .exec(db)
-        .await?;
-    insert_methods(db, commitment_id, &fields.methods).await?;
+    replace_methods(db, commitment_id, &fields.methods).await?;
 
     commitment_focus_area::Entity::delete_many()
         .filter(commitment_focus_area::Column::CommitmentId.eq(commitment_id))

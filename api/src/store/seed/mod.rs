@@ -2,14 +2,15 @@
 //! source documents as rows. `load` is idempotent: rows
 //! are keyed by natural codes or by UUIDs derived from stable seed keys, and
 //! anything already present is left as it is (an edited pledge is never
-//! overwritten by a re-seed). One exception: a pledge still marked as
-//! imported takes the file's account of its import (what was inferred,
-//! notes from other documents, what it supersedes), so a database seeded
-//! before the file said so stops presenting inferred dates as stated.
+//! overwritten by a re-seed). One exception (`refresh`): a pledge still
+//! marked as imported takes the file's current account of its document,
+//! so a database seeded before the file said so stops presenting inferred
+//! dates as stated.
 
 mod format;
 mod insert;
 mod national;
+mod refresh;
 pub mod synthetic;
 
 use std::collections::HashMap;
@@ -17,8 +18,8 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -65,7 +66,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     Ok(report)
 }
 
-fn derived_id(kind: &str, key: &str) -> Uuid {
+pub(super) fn derived_id(kind: &str, key: &str) -> Uuid {
     Uuid::new_v5(&SEED_NAMESPACE, format!("{kind}:{key}").as_bytes())
 }
 
@@ -88,12 +89,22 @@ fn opt_date(raw: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
     raw.as_deref().map(date).transpose()
 }
 
-fn json_strings(values: &[String]) -> serde_json::Value {
+pub(super) fn json_strings(values: &[String]) -> serde_json::Value {
     serde_json::Value::from(values.to_vec())
 }
 
+/// The methods a seeded commitment names, checked by the domain.
+pub(super) fn methods(c: &format::Commitment) -> anyhow::Result<domain::CommitmentMethods> {
+    let named = c
+        .methods
+        .iter()
+        .map(|m| domain::Method::parse(m))
+        .collect::<Result<_, _>>()?;
+    Ok(domain::CommitmentMethods::parse(None, Some(named))?)
+}
+
 /// `notes` in the stored shape of `pledges.source_notes`.
-fn source_notes(notes: &[format::SourceNote]) -> anyhow::Result<serde_json::Value> {
+pub(super) fn source_notes(notes: &[format::SourceNote]) -> anyhow::Result<serde_json::Value> {
     let rows: Vec<SourceNoteRow> = notes
         .iter()
         .map(|n| SourceNoteRow {
@@ -104,45 +115,6 @@ fn source_notes(notes: &[format::SourceNote]) -> anyhow::Result<serde_json::Valu
         })
         .collect();
     Ok(serde_json::to_value(rows)?)
-}
-
-/// A pledge seeded by an earlier version of this file: what the file now
-/// says about how it was imported (what was inferred and why, notes from
-/// other documents, the earlier pledge it continues) replaces what the row
-/// says, because the file is the authority on its own import. Only for
-/// rows still IMPORTED, and only these columns: the pledge's text, status
-/// and everything else stay as they are. Whether anything changed.
-async fn refresh_import(
-    db: &impl ConnectionTrait,
-    row: pledge::Model,
-    p: &format::Pledge,
-    supersedes: Option<Uuid>,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    if row.provenance != domain::Provenance::Imported.as_str() {
-        return Ok(false);
-    }
-    let notes = source_notes(&p.source_notes)?;
-    let supersedes = row.supersedes_id.or(supersedes);
-    if row.validity_stated == p.validity_stated
-        && row.signed_on_stated == p.signed_on_stated
-        && row.inference_note == p.inference_note
-        && row.source_notes == notes
-        && row.supersedes_id == supersedes
-    {
-        return Ok(false);
-    }
-    let version = row.version;
-    let mut am: pledge::ActiveModel = row.into();
-    am.validity_stated = Set(p.validity_stated);
-    am.signed_on_stated = Set(p.signed_on_stated);
-    am.inference_note = Set(p.inference_note.clone());
-    am.source_notes = Set(notes);
-    am.supersedes_id = Set(supersedes);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now);
-    am.update(db).await?;
-    Ok(true)
 }
 
 async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result<SeedReport> {
@@ -257,7 +229,7 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             }
         };
         if let Some(row) = pledge::Entity::find_by_id(id).one(db).await? {
-            if refresh_import(db, row, p, supersedes, now).await? {
+            if refresh::pledge(db, row, p, supersedes, now).await? {
                 report.pledges_refreshed += 1;
             }
             continue;
@@ -350,15 +322,7 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             let commitment_id = derived_id("commitment", &format!("{}:{}", p.key, i + 1));
             let text = domain::CommitmentText::parse(&c.text)?;
             let responsible = domain::Party::parse(&c.responsible)?;
-            let methods = domain::CommitmentMethods::parse(
-                None,
-                Some(
-                    c.methods
-                        .iter()
-                        .map(|m| domain::Method::parse(m))
-                        .collect::<Result<_, _>>()?,
-                ),
-            )?;
+            let methods = methods(c)?;
             commitment::Entity::insert(commitment::ActiveModel {
                 id: Set(commitment_id),
                 pledge_id: Set(id),
@@ -378,7 +342,7 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
             })
             .exec_without_returning(db)
             .await?;
-            crate::store::commands::commitments::insert_methods(db, commitment_id, &methods)
+            crate::store::commands::commitments::replace_methods(db, commitment_id, &methods)
                 .await?;
             for code in &c.focus_areas {
                 domain::FocusAreaCode::parse(code)?;
@@ -403,7 +367,8 @@ async fn load_into(db: &impl ConnectionTrait, file: &SeedFile) -> anyhow::Result
 
     for a in &file.activities {
         let id = derived_id("activity", &a.key);
-        if activity::Entity::find_by_id(id).one(db).await?.is_some() {
+        if let Some(row) = activity::Entity::find_by_id(id).one(db).await? {
+            refresh::activity(db, row, a, now).await?;
             continue;
         }
         let kind = domain::Method::parse(&a.kind)?;
