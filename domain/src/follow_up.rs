@@ -54,9 +54,10 @@ fn months(kind: PeriodKind) -> Option<(u32, u32)> {
     }
 }
 
-/// Whether an activity held on `date` counts in the period `start..=end`
-/// (a report's period, or a year of the regional figures). An undated
-/// activity is real evidence but belongs to no period: it counts in none.
+/// Whether an activity held on `date` counts in a report's period
+/// `start..=end`. An undated activity is real evidence but belongs to no
+/// period: it counts in none. (The regional figures place a dated
+/// activity in its year and an undated one with the pledge it evidences.)
 pub fn counts_in_period(date: Option<NaiveDate>, start: NaiveDate, end: NaiveDate) -> bool {
     date.is_some_and(|d| start <= d && d <= end)
 }

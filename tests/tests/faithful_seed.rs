@@ -533,3 +533,88 @@ db_test!(
         assert_eq!((again.pledges_added, again.pledges_refreshed), (0, 0));
     }
 );
+
+/// Värnamo's activity figures of `year` and the year before in
+/// `regionalComparison`, as `token` sees them.
+async fn varnamo_activity_figures(app: &TestApp, token: &str, year: i32) -> Value {
+    let data = app
+        .data_as(
+            token,
+            "query ($year: Int!) { regionalComparison(year: $year, policeArea: \"lpo-varnamo\") {
+               municipalities { municipality { code } pledge { year }
+                 figures { activities activitiesByKind { key count } } previous { activities } } } }",
+            json!({ "year": year }),
+        )
+        .await;
+    let varnamo = data["regionalComparison"]["municipalities"]
+        .as_array()
+        .expect("municipalities")
+        .iter()
+        .find(|m| m["municipality"]["code"] == "0683")
+        .unwrap_or_else(|| panic!("Värnamo is compared: {data}"))
+        .clone();
+    json!({ "pledge": varnamo["pledge"], "figures": varnamo["figures"], "previous": varnamo["previous"] })
+}
+
+db_test!(
+    undated_activities_count_in_the_regional_figures_only_for_the_pledge_they_evidence,
+    |app| {
+        // The article's five undated activities evidence Värnamo 2024: they
+        // count in 2024's figures (for that pledge) and in no other year.
+        let expected_2024 = json!({
+            "pledge": { "year": 2024 },
+            "figures": { "activities": 5, "activitiesByKind": [
+                { "key": "BUSINESS_NETWORK", "count": 1 },
+                { "key": "OTHER", "count": 1 },
+                { "key": "SAFETY_WALK", "count": 3 },
+            ] },
+            "previous": { "activities": 0 },
+        });
+        let editor = varnamo_editor();
+        let mut by_kind = varnamo_activity_figures(&app, &editor, 2024).await;
+        if let Some(kinds) = by_kind["figures"]["activitiesByKind"].as_array_mut() {
+            kinds.sort_by_key(|k| k["key"].as_str().map(str::to_owned));
+        }
+        assert_eq!(by_kind, expected_2024);
+        let next = varnamo_activity_figures(&app, &editor, 2025).await;
+        assert_eq!(
+            (
+                &next["pledge"],
+                &next["figures"]["activities"],
+                &next["previous"]["activities"]
+            ),
+            (&Value::Null, &json!(0), &json!(5)),
+            "{next}"
+        );
+        let before = varnamo_activity_figures(&app, &editor, 2023).await;
+        assert_eq!(
+            (
+                &before["figures"]["activities"],
+                &before["previous"]["activities"]
+            ),
+            (&json!(0), &json!(0)),
+            "{before}"
+        );
+
+        // An undated activity evidencing no commitment has no pledge and no
+        // year: it counts nowhere. A dated one counts in its year (for
+        // Värnamo's staff: evidence of no commitment is not public).
+        let record = "mutation ($input: ActivityInput!) { recordActivity(input: $input) { id } }";
+        for input in [
+            json!({ "municipality": "0683", "kind": "SAFETY_WALK", "description": "Odaterad" }),
+            json!({ "municipality": "0683", "kind": "SAFETY_WALK", "date": "2024-09-01",
+                    "description": "Daterad" }),
+        ] {
+            app.data_as(&varnamo_editor(), record, json!({ "input": input }))
+                .await;
+        }
+        assert_eq!(
+            varnamo_activity_figures(&app, &editor, 2024).await["figures"]["activities"],
+            6
+        );
+        assert_eq!(
+            varnamo_activity_figures(&app, &editor, 2025).await["previous"]["activities"],
+            6
+        );
+    }
+);
