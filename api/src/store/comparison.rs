@@ -4,7 +4,7 @@
 //!
 //! The statements are fixed, whatever the number of municipalities: the
 //! candidate pledges of both years (1), commitments by responsible party
-//! and method (2), focus areas (3), the published reports' heads (4),
+//! (2) and by method (2b: every method a commitment names), focus areas (3), the published reports' heads (4),
 //! progress entries of each pledge's newest published report by status
 //! (5), dated activities by municipality, year and kind (6) and undated
 //! activities by pledge and kind (7). Every count is over rows the caller
@@ -22,7 +22,8 @@ use uuid::Uuid;
 use super::decode::FastAll as _;
 use super::directory::Period;
 use super::entities::{
-    activity, commitment, commitment_progress, follow_up_report, pledge, pledge_focus_area,
+    activity, commitment, commitment_method, commitment_progress, follow_up_report, pledge,
+    pledge_focus_area,
 };
 use super::reader::Reader;
 use super::rows::{MunicipalityRow, PledgeRow};
@@ -244,29 +245,58 @@ impl Reader {
             })
             .collect();
 
-        // 2. Commitments by responsible party and method.
-        let rows: Vec<(Uuid, String, Option<String>, i64)> = commitment::Entity::find()
+        // 2. Commitments by responsible party.
+        let rows: Vec<(Uuid, String, i64)> = commitment::Entity::find()
             .select_only()
             .column(commitment::Column::PledgeId)
             .column(commitment::Column::Responsible)
-            .column(commitment::Column::Method)
             .column_as(commitment::Column::Id.count(), "n")
             .filter(commitment::Column::PledgeId.is_in(ids.iter().copied()))
             .group_by(commitment::Column::PledgeId)
             .group_by(commitment::Column::Responsible)
-            .group_by(commitment::Column::Method)
             .into_tuple()
             .all(&self.db)
             .await?;
-        for (pledge_id, responsible, method, n) in rows {
+        for (pledge_id, responsible, n) in rows {
             let Some(f) = by_pledge.get_mut(&pledge_id) else {
                 continue;
             };
             let n = n as u64;
             f.commitments += n;
             *f.commitments_by_responsible.entry(responsible).or_default() += n;
-            if let Some(method) = method {
-                *f.commitments_by_method.entry(method).or_default() += n;
+        }
+
+        // 2b. Commitments by method: every method a commitment names, so a
+        //     commitment of three methods counts under each.
+        let by_method = Query::select()
+            .column((commitment::Entity, commitment::Column::PledgeId))
+            .column((commitment_method::Entity, commitment_method::Column::Method))
+            .expr_as(
+                Expr::col((
+                    commitment_method::Entity,
+                    commitment_method::Column::CommitmentId,
+                ))
+                .count(),
+                "n",
+            )
+            .from(commitment_method::Entity)
+            .inner_join(
+                commitment::Entity,
+                Expr::col((commitment::Entity, commitment::Column::Id)).equals((
+                    commitment_method::Entity,
+                    commitment_method::Column::CommitmentId,
+                )),
+            )
+            .and_where(commitment::Column::PledgeId.is_in(ids.iter().copied()))
+            .group_by_col((commitment::Entity, commitment::Column::PledgeId))
+            .group_by_col((commitment_method::Entity, commitment_method::Column::Method))
+            .to_owned();
+        for row in self.db.query_all(&by_method).await? {
+            let pledge_id: Uuid = row.try_get("", "pledge_id")?;
+            let method: String = row.try_get("", "method")?;
+            let n: i64 = row.try_get("", "n")?;
+            if let Some(f) = by_pledge.get_mut(&pledge_id) {
+                *f.commitments_by_method.entry(method).or_default() += n as u64;
             }
         }
 
