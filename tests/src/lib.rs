@@ -26,7 +26,7 @@ pub mod sql;
 
 pub use sea_orm;
 pub use serde_json;
-pub use server_process::ServerProcess;
+pub use server_process::{ServerProcess, data_at};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// A running `api serve` process; killed when dropped.
 #[derive(Debug)]
@@ -105,4 +105,25 @@ impl ServerProcess {
             std::fs::read_to_string(&self.log).unwrap_or_default()
         );
     }
+}
+
+/// POSTs a query to the instance at `base_url` (anonymous without
+/// `token`) and returns its `data`, failing on any error.
+pub async fn data_at(base_url: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let client = reqwest::Client::new();
+    let mut request = client
+        .post(format!("{base_url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let body: Value = request
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON body");
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
 }

@@ -6,7 +6,7 @@
 //! writes through A and reads through B at once.
 
 use serde_json::{Value, json};
-use tests::{PostgresDatabase, ServerProcess, db_test, token};
+use tests::{PostgresDatabase, ServerProcess, data_at, db_test, token};
 
 fn vaggeryd_editor() -> String {
     token("vera-vaggeryd", &["municipality_editor"], &["0665"], &[])
@@ -24,26 +24,6 @@ const VAGGERYD_PLEDGES: &str = r#"{ pledges(filter: { municipality: "0665" }) {
 const VAGGERYD_REPORTS: &str = r#"{ followUps(filter: { municipality: "0665" }) {
   totalCount nodes { id summary status } } }"#;
 
-/// POSTs a query to `base_url` (anonymous without `token`); the `data`.
-async fn data(base_url: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let client = reqwest::Client::new();
-    let mut request = client
-        .post(format!("{base_url}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let body: Value = request
-        .send()
-        .await
-        .expect("the server answers")
-        .json()
-        .await
-        .expect("a JSON body");
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"].clone()
-}
-
 fn ids(list: &Value) -> Vec<String> {
     list["nodes"]
         .as_array()
@@ -55,7 +35,7 @@ fn ids(list: &Value) -> Vec<String> {
 
 /// A Vaggeryd draft for `year` with one commitment: (pledge id, commitment id).
 async fn draft(base_url: &str, title: &str, year: i32) -> (String, String) {
-    let created = data(
+    let created = data_at(
         base_url,
         Some(&vaggeryd_editor()),
         "mutation ($t: String!, $y: Int!, $from: Date!, $to: Date!) {
@@ -68,7 +48,7 @@ async fn draft(base_url: &str, title: &str, year: i32) -> (String, String) {
         .as_str()
         .expect("id")
         .to_owned();
-    let added = data(
+    let added = data_at(
         base_url,
         Some(&vaggeryd_editor()),
         "mutation ($p: ID!) { addCommitment(pledgeId: $p, input: { text: \"Trygghetsvandringar.\", responsible: JOINT }) { id } }",
@@ -86,21 +66,21 @@ async fn draft(base_url: &str, title: &str, year: i32) -> (String, String) {
 /// publishing mutation has answered.
 async fn sign_and_publish(base_url: &str, pledge: &str) {
     let approve = "mutation ($id: ID!) { approvePledge(id: $id) { status } }";
-    data(
+    data_at(
         base_url,
         Some(&vaggeryd_editor()),
         approve,
         json!({ "id": pledge }),
     )
     .await;
-    data(
+    data_at(
         base_url,
         Some(&lpo_varnamo_editor()),
         approve,
         json!({ "id": pledge }),
     )
     .await;
-    let published = data(
+    let published = data_at(
         base_url,
         Some(&vaggeryd_editor()),
         "mutation ($id: ID!) { publishPledge(id: $id) { status } }",
@@ -112,7 +92,7 @@ async fn sign_and_publish(base_url: &str, pledge: &str) {
 
 /// A published report of `pledge` (one commitment) saying `comment`.
 async fn publish_report(base_url: &str, pledge: &str, commitment: &str, comment: &str) -> String {
-    let created = data(
+    let created = data_at(
         base_url,
         Some(&vaggeryd_editor()),
         "mutation ($input: FollowUpReportInput!) { createFollowUpReport(input: $input) { id } }",
@@ -127,7 +107,7 @@ async fn publish_report(base_url: &str, pledge: &str, commitment: &str, comment:
         .as_str()
         .expect("id")
         .to_owned();
-    data(
+    data_at(
         base_url,
         Some(&vaggeryd_editor()),
         "mutation ($id: ID!) { publishFollowUpReport(id: $id) { status } }",
@@ -140,8 +120,8 @@ async fn publish_report(base_url: &str, pledge: &str, commitment: &str, comment:
 /// Reads `query` anonymously twice through `base_url`: the second answer
 /// comes from the cache. Returns it.
 async fn warm(base_url: &str, query: &str) -> Value {
-    let first = data(base_url, None, query, json!({})).await;
-    let second = data(base_url, None, query, json!({})).await;
+    let first = data_at(base_url, None, query, json!({})).await;
+    let second = data_at(base_url, None, query, json!({})).await;
     assert_eq!(first, second);
     second
 }
@@ -175,9 +155,12 @@ db_test!(a_cached_answer_is_recomputed_once_a_write_commits, |app| {
     let before = warm(&base, VAGGERYD_PLEDGES).await;
     let (pledge, _) = draft(&base, "Nytt löfte", 2026).await;
     // A draft is no public data: the answer stays the same (recomputed).
-    assert_eq!(data(&base, None, VAGGERYD_PLEDGES, json!({})).await, before);
+    assert_eq!(
+        data_at(&base, None, VAGGERYD_PLEDGES, json!({})).await,
+        before
+    );
     sign_and_publish(&base, &pledge).await;
-    let after = data(&base, None, VAGGERYD_PLEDGES, json!({})).await;
+    let after = data_at(&base, None, VAGGERYD_PLEDGES, json!({})).await;
     assert!(ids(&after["pledges"]).contains(&pledge), "{after}");
 });
 
@@ -196,7 +179,7 @@ async fn no_instance_serves_an_answer_older_than_a_write_through_another() {
     let warmed = warm(&b, VAGGERYD_PLEDGES).await;
     let (pledge, commitment) = draft(&a, "Löfte genom A", 2026).await;
     sign_and_publish(&a, &pledge).await;
-    let seen = data(&b, None, VAGGERYD_PLEDGES, json!({})).await;
+    let seen = data_at(&b, None, VAGGERYD_PLEDGES, json!({})).await;
     assert_ne!(
         seen, warmed,
         "B served the answer from before the publication"
@@ -218,12 +201,12 @@ async fn no_instance_serves_an_answer_older_than_a_write_through_another() {
     warm(&b, VAGGERYD_PLEDGES).await;
     let reports_before = warm(&b, VAGGERYD_REPORTS).await;
     let report = publish_report(&a, &pledge, &commitment, "Genom A").await;
-    let reports = data(&b, None, VAGGERYD_REPORTS, json!({})).await;
+    let reports = data_at(&b, None, VAGGERYD_REPORTS, json!({})).await;
     assert!(
         ids(&reports["followUps"]).contains(&report),
         "{reports} after {reports_before}"
     );
-    let seen = data(&b, None, VAGGERYD_PLEDGES, json!({})).await;
+    let seen = data_at(&b, None, VAGGERYD_PLEDGES, json!({})).await;
     let node = seen["pledges"]["nodes"]
         .as_array()
         .expect("nodes")
@@ -239,25 +222,25 @@ async fn no_instance_serves_an_answer_older_than_a_write_through_another() {
 
     // Withdrawn through A: gone on B at once, report and pledge alike.
     warm(&b, VAGGERYD_REPORTS).await;
-    data(
+    data_at(
         &a,
         Some(&vaggeryd_editor()),
         "mutation ($id: ID!) { withdrawFollowUpReport(id: $id, reason: \"Fel period\") { status } }",
         json!({ "id": report }),
     )
     .await;
-    let reports = data(&b, None, VAGGERYD_REPORTS, json!({})).await;
+    let reports = data_at(&b, None, VAGGERYD_REPORTS, json!({})).await;
     assert!(!ids(&reports["followUps"]).contains(&report), "{reports}");
 
     warm(&b, VAGGERYD_PLEDGES).await;
-    data(
+    data_at(
         &a,
         Some(&vaggeryd_editor()),
         "mutation ($id: ID!) { withdrawPledge(id: $id, reason: \"Ersätts\") { status } }",
         json!({ "id": pledge }),
     )
     .await;
-    let seen = data(&b, None, VAGGERYD_PLEDGES, json!({})).await;
+    let seen = data_at(&b, None, VAGGERYD_PLEDGES, json!({})).await;
     assert!(!ids(&seen["pledges"]).contains(&pledge), "{seen}");
     drop((server_a, server_b));
     drop(database);

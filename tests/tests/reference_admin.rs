@@ -5,7 +5,9 @@
 //! `regionalComparison`, and by a second instance on the same database.
 
 use serde_json::{Value, json};
-use tests::{PostgresDatabase, ServerProcess, TestApp, codes, db_test, error_codes, token};
+use tests::{
+    PostgresDatabase, ServerProcess, TestApp, codes, data_at, db_test, error_codes, token,
+};
 
 fn admin() -> String {
     token("ada-admin", &["admin"], &[], &[])
@@ -356,26 +358,6 @@ db_test!(bad_reference_input_names_its_field, |app| {
     assert_eq!(log["auditLog"]["totalCount"], 0);
 });
 
-/// POSTs to one instance; the `data`.
-async fn data_at(base_url: &str, token: Option<&str>, query: &str) -> Value {
-    let client = reqwest::Client::new();
-    let mut request = client
-        .post(format!("{base_url}/graphql"))
-        .json(&json!({ "query": query }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let body: Value = request
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("JSON");
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"].clone()
-}
-
 /// Two `api serve` processes on one PostgreSQL database: coverage added
 /// through A is seen by B's signed-in requests as soon as B hears
 /// the change announced (LISTEN/NOTIFY; B's minute poll is far slower than
@@ -395,10 +377,10 @@ async fn a_coverage_change_through_one_instance_reaches_another() {
 
     // B has read both before the change.
     assert_eq!(
-        data_at(&b, Some(&analyst), coverage).await["municipality"]["policeAreaCoverage"],
+        data_at(&b, Some(&analyst), coverage, json!({})).await["municipality"]["policeAreaCoverage"],
         json!([])
     );
-    let before = data_at(&b, None, comparison).await;
+    let before = data_at(&b, None, comparison, json!({})).await;
     assert_eq!(codes_of(&before), ["0781", "0767", "0765"]);
 
     let client = reqwest::Client::new();
@@ -418,7 +400,7 @@ async fn a_coverage_change_through_one_instance_reaches_another() {
     // a public request on B would re-read B's snapshot itself.)
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        let seen = data_at(&b, Some(&analyst), coverage).await;
+        let seen = data_at(&b, Some(&analyst), coverage, json!({})).await;
         if seen["municipality"]["policeAreaCoverage"]
             == json!([{ "policeArea": { "code": "lpo-ljungby" }, "validFrom": "2031-01-01" }])
         {
@@ -432,7 +414,7 @@ async fn a_coverage_change_through_one_instance_reaches_another() {
     }
 
     // Public answers on B: at once.
-    let after = data_at(&b, None, comparison).await;
+    let after = data_at(&b, None, comparison, json!({})).await;
     assert_eq!(codes_of(&after), ["0781", "1280", "0767", "0765"]);
 }
 

@@ -170,16 +170,11 @@ impl Reader {
         let mut chosen: HashMap<(Uuid, i32), PledgeRow> = HashMap::new();
         for (y, days) in [(year, this), (year - 1, last)] {
             for p in candidates.iter().filter(|p| in_force_during(p, &days)) {
-                let slot = chosen.entry((p.municipality_id, y));
-                match slot {
-                    std::collections::hash_map::Entry::Occupied(mut held) => {
-                        if rank(p, y) > rank(held.get(), y) {
-                            held.insert(p.clone());
-                        }
-                    }
-                    std::collections::hash_map::Entry::Vacant(free) => {
-                        free.insert(p.clone());
-                    }
+                let held = chosen
+                    .entry((p.municipality_id, y))
+                    .or_insert_with(|| p.clone());
+                if rank(p, y) > rank(held, y) {
+                    *held = p.clone();
                 }
             }
         }
