@@ -82,9 +82,21 @@ pub fn concurrent_exports(url: &str) -> usize {
     (pool_size(url) / 2).max(1) as usize
 }
 
-/// Brings the schema up to date.
+/// Brings the schema up to date, then the data derived from rows that a
+/// migration cannot compute (the stored comparison figures of a database
+/// from before they were kept).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("running migrations")
+    Migrator::up(db, None).await.context("running migrations")?;
+    let filled = crate::store::figures::fill_missing(db)
+        .await
+        .map_err(|err| anyhow::anyhow!("computing missing comparison figures: {err:?}"))?;
+    if filled > 0 {
+        tracing::info!(
+            municipalities = filled,
+            "computed missing comparison figures"
+        );
+    }
+    Ok(())
 }
 
 /// The file path of a `sqlite:` URL, unless it is in-memory.

@@ -316,3 +316,22 @@ pub(crate) enum DistrictCoverage {
     Inferred,
     Source,
 }
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum PledgeFigures {
+    #[sea_orm(iden = "pledge_figures")]
+    Table,
+    PledgeId,
+    MunicipalityId,
+    Figures,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum ActivityYearCounts {
+    #[sea_orm(iden = "activity_year_counts")]
+    Table,
+    MunicipalityId,
+    Year,
+    Every,
+    Public,
+}

@@ -15,6 +15,7 @@ mod m20261123_000006_create_follow_up_tables;
 mod m20261201_000007_create_data_version;
 mod m20261202_000008_create_police_organisation;
 mod m20261202_000009_record_provenance;
+mod m20261202_000010_create_figures;
 mod support;
 
 /// Runs every migration of this crate.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_create_data_version::Migration),
             Box::new(m20261202_000008_create_police_organisation::Migration),
             Box::new(m20261202_000009_record_provenance::Migration),
+            Box::new(m20261202_000010_create_figures::Migration),
         ]
     }
 }

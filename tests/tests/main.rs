@@ -33,6 +33,7 @@ mod regional_comparison;
 mod schema_sdl;
 mod seeded_pledges;
 mod statement_count;
+mod stored_figures;
 mod subscriptions;
 mod synthetic_seed;
 mod two_people_sign;

@@ -25,7 +25,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
 use crate::ids::{self, NodeKind, TimeCursor, TimeList, YearCursor};
 use crate::store::audit::AuditFilter;
-use crate::store::comparison::calendar_year;
+use crate::store::comparison::{Among, calendar_year};
 use crate::store::directory::Selection;
 use crate::store::follow_ups::FollowUpFilter;
 use crate::store::pledges::PledgeFilter;
@@ -303,8 +303,20 @@ impl Query {
         }
         let period = calendar_year(year)
             .ok_or_else(|| ApiError::bad_input("year", format!("year {year} is out of range")))?;
-        let municipalities = rc.reference.select(&selection, &period)?;
-        let comparison = rc.reader.regional_comparison(year, municipalities).await?;
+        let among = Among {
+            every: matches!(selection, Selection::All),
+            municipalities: rc.reference.select(&selection, &period)?,
+        };
+        // The pledges' own rows are read only for a query that shows them.
+        let with_pledges = ctx
+            .look_ahead()
+            .field("municipalities")
+            .field("pledge")
+            .exists();
+        let comparison = rc
+            .reader
+            .regional_comparison(year, among, with_pledges)
+            .await?;
         Ok(RegionalComparison::new(comparison))
     }
 

@@ -3,100 +3,22 @@
 //! counted them. The nested pledges and municipalities form one batch
 //! each, so their own fields load as on any list.
 
-use async_graphql::{Object, SimpleObject};
+use async_graphql::Object;
 
 use crate::graphql::enums::PledgeStatus;
-use crate::store::comparison::{Comparison, Counts, Figures};
+use crate::store::comparison::{Comparison, Figures};
 
+use super::comparison_figures::ComparisonFigures;
 use super::municipality::Municipality;
 use super::pledge::Pledge;
 use super::stored;
-
-/// How many of something have a key (an enum value or a code).
-#[derive(Debug, Clone, SimpleObject)]
-pub struct KeyCount {
-    /// The key: an enum value (e.g. "POLICE", "FOOT_PATROL", "COMPLETED")
-    /// or a focus-area code.
-    pub key: String,
-    /// How many have it.
-    pub count: i64,
-}
-
-fn key_counts(counts: &Counts) -> Vec<KeyCount> {
-    counts
-        .iter()
-        .map(|(key, n)| KeyCount {
-            key: key.clone(),
-            count: *n as i64,
-        })
-        .collect()
-}
-
-/// Figures about the pledges in force in one year: of one municipality,
-/// or summed over a selection.
-#[derive(Debug, Clone)]
-pub struct ComparisonFigures(Figures);
-
-/// Figures about the pledges in force in one year: of one municipality,
-/// or summed over a selection. Only what the caller may read is counted.
-#[Object]
-impl ComparisonFigures {
-    /// Pledges in force (per municipality: 0 or 1).
-    async fn pledges(&self) -> i64 {
-        self.0.pledges as i64
-    }
-
-    /// Commitments of those pledges.
-    async fn commitments(&self) -> i64 {
-        self.0.commitments as i64
-    }
-
-    /// Commitments by responsible party (POLICE, MUNICIPALITY, JOINT).
-    async fn commitments_by_responsible(&self) -> Vec<KeyCount> {
-        key_counts(&self.0.commitments_by_responsible)
-    }
-
-    /// Commitments by method (a Method value); a commitment without a
-    /// method is not counted here.
-    async fn commitments_by_method(&self) -> Vec<KeyCount> {
-        key_counts(&self.0.commitments_by_method)
-    }
-
-    /// Focus areas by code: how many of the pledges name each.
-    async fn focus_areas(&self) -> Vec<KeyCount> {
-        key_counts(&self.0.focus_areas)
-    }
-
-    /// Progress entries of each pledge's newest published follow-up
-    /// report, by ProgressStatus.
-    async fn progress_by_status(&self) -> Vec<KeyCount> {
-        key_counts(&self.0.progress_by_status)
-    }
-
-    /// The share (0–1) of those entries that are COMPLETED or ONGOING;
-    /// null when no pledge has a published report.
-    async fn completion_rate(&self) -> Option<f64> {
-        self.0.completion_rate()
-    }
-
-    /// Activities: those dated in the year, and undated ones evidencing a
-    /// commitment of the pledge in force (an undated activity belongs to
-    /// no year of its own).
-    async fn activities(&self) -> i64 {
-        self.0.activities as i64
-    }
-
-    /// The same activities by kind (a Method value).
-    async fn activities_by_kind(&self) -> Vec<KeyCount> {
-        key_counts(&self.0.activities_by_kind)
-    }
-}
 
 /// One municipality of a comparison.
 #[derive(Debug)]
 pub struct MunicipalityComparison {
     municipality: Municipality,
     pledge: Option<Pledge>,
+    pledge_status: Option<String>,
     figures: Figures,
     previous: Figures,
 }
@@ -117,8 +39,8 @@ impl MunicipalityComparison {
 
     /// The status of that pledge; null if none.
     async fn pledge_status(&self) -> async_graphql::Result<Option<PledgeStatus>> {
-        Ok(match &self.pledge {
-            Some(p) => Some(stored(domain::PledgeStatus::parse(&p.row().status))?.into()),
+        Ok(match &self.pledge_status {
+            Some(status) => Some(stored(domain::PledgeStatus::parse(status))?.into()),
             None => None,
         })
     }
@@ -162,6 +84,7 @@ impl RegionalComparison {
             .map(|(municipality, m)| MunicipalityComparison {
                 municipality,
                 pledge: m.pledge.as_ref().and_then(|_| pledges.next()),
+                pledge_status: m.pledge_status,
                 figures: m.figures,
                 previous: m.previous,
             })

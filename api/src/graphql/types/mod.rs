@@ -5,6 +5,7 @@ pub mod activity;
 pub mod audit_entry;
 pub mod commitment;
 pub mod comparison;
+pub mod comparison_figures;
 pub mod connection;
 pub mod coverage;
 pub mod focus_area;

@@ -78,7 +78,7 @@ pub async fn record(
     .insert(txn)
     .await?;
     audit::record(
-        txn,
+        &write,
         actor,
         row.municipality_id,
         Entity::Activity,

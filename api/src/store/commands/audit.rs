@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::Actor;
+use super::{Actor, Write};
 use crate::error::{ApiError, ApiResult};
 use crate::store::entities::audit_entry;
 
@@ -72,10 +72,12 @@ fn snapshot<T: Serialize>(value: Option<&T>) -> ApiResult<Option<serde_json::Val
         .transpose()
 }
 
-/// Appends one entry for a change of `entity_id`.
+/// Appends one entry for a change of `entity_id` of `municipality`, and
+/// notes the municipality as changed, so `write` recomputes its figures
+/// when it commits.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record<T: Serialize>(
-    db: &impl ConnectionTrait,
+    write: &Write,
     actor: &Actor<'_>,
     municipality: Uuid,
     entity: Entity,
@@ -84,8 +86,9 @@ pub(crate) async fn record<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> ApiResult<()> {
+    write.changed(municipality);
     record_reference(
-        db,
+        &write.txn,
         actor,
         Some(municipality),
         entity,

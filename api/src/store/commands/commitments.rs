@@ -225,7 +225,7 @@ pub async fn add(
     touch_for_edit(txn, actor, &pledge).await?;
     let after = snapshot(txn, &row).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         row.municipality_id,
         Entity::Commitment,
@@ -265,7 +265,7 @@ pub async fn update(
     touch_for_edit(txn, actor, &pledge).await?;
     let after = snapshot(txn, &updated).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         updated.municipality_id,
         Entity::Commitment,
@@ -299,7 +299,7 @@ pub async fn remove(
     commitment::Entity::delete_by_id(id).exec(txn).await?;
     touch_for_edit(txn, actor, &pledge).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         row.municipality_id,
         Entity::Commitment,

@@ -222,7 +222,7 @@ pub async fn create(
     .await?;
     let after = snapshot(txn, &row).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         row.municipality_id,
         Entity::FollowUpReport,
@@ -281,7 +281,7 @@ pub async fn update(
     }
     let after = snapshot(txn, &updated).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         updated.municipality_id,
         Entity::FollowUpReport,
@@ -343,7 +343,7 @@ pub async fn publish(
     let updated = am.update(txn).await?;
     let after = snapshot(txn, &updated).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         updated.municipality_id,
         Entity::FollowUpReport,
@@ -384,7 +384,7 @@ pub async fn withdraw(
     let updated = am.update(txn).await?;
     let after = snapshot(txn, &updated).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         updated.municipality_id,
         Entity::FollowUpReport,
@@ -464,7 +464,7 @@ pub async fn set_outcome(
         Action::Create
     };
     audit::record(
-        txn,
+        &write,
         actor,
         row.municipality_id,
         Entity::Outcome,

@@ -8,6 +8,8 @@
 //! 3. applies the change, bumps `version` and `updated_at`,
 //! 4. appends one audit entry,
 //! 5. bumps the data version (what cached answers are checked against),
+//! 6. recomputes the stored comparison figures of the municipalities its
+//!    audit entries name (`store::figures`),
 //!
 //! and commits — or changes nothing at all.
 
@@ -19,14 +21,19 @@ pub mod follow_ups;
 pub mod pledges;
 pub mod reference;
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use tokio::sync::OwnedMutexGuard;
+use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::scope::{Caller, Scope};
 use crate::store::Writer;
 use crate::store::data_version::{self, Changed};
+use crate::store::figures;
 
 /// Everything a command needs about the request making it.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +73,9 @@ impl<'a> Actor<'a> {
 pub(crate) struct Write {
     pub(crate) txn: DatabaseTransaction,
     _turn: Option<OwnedMutexGuard<()>>,
+    /// Municipalities whose rows changed (from the audit entries), whose
+    /// stored figures `commit` recomputes.
+    changed: Mutex<BTreeSet<Uuid>>,
 }
 
 impl Write {
@@ -74,14 +84,33 @@ impl Write {
         Ok(Self {
             txn: writer.db.begin().await?,
             _turn: turn,
+            changed: Mutex::default(),
         })
     }
 
-    /// Bumps the data version and commits: every cached answer computed
-    /// before this moment is stale from the commit on (see
-    /// `store::data_version`).
+    /// Notes that rows of `municipality` changed (`audit::record` does).
+    pub(crate) fn changed(&self, municipality: Uuid) {
+        self.changed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(municipality);
+    }
+
+    /// Bumps the data version, recomputes the figures of the changed
+    /// municipalities, and commits: every cached answer computed before
+    /// this moment is stale from the commit on (see `store::data_version`).
+    /// The refresh comes after the bump: the data-version row is locked
+    /// from there to the commit, so refreshes run one at a time and each
+    /// sees every write committed before it.
     pub(crate) async fn commit(self) -> ApiResult<()> {
         data_version::bump(&self.txn, Changed::Data).await?;
+        let changed = std::mem::take(
+            &mut *self
+                .changed
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        figures::refresh(&self.txn, &changed).await?;
         self.txn.commit().await?;
         Ok(())
     }

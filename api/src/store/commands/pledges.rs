@@ -310,7 +310,7 @@ pub async fn create(
     replace_signatories(txn, id, &new.signatories).await?;
     let after = snapshot(txn, &row).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         row.municipality_id,
         Entity::Pledge,
@@ -395,7 +395,7 @@ pub async fn update(
     }
     let after = snapshot(txn, &updated).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         updated.municipality_id,
         Entity::Pledge,
@@ -525,7 +525,7 @@ pub async fn approve(
     let updated = am.update(txn).await?;
     let after = snapshot(txn, &updated).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         updated.municipality_id,
         Entity::Pledge,
@@ -577,7 +577,7 @@ pub async fn transition(
     }
     let after = snapshot(txn, &updated).await?;
     audit::record(
-        txn,
+        &write,
         actor,
         updated.municipality_id,
         Entity::Pledge,

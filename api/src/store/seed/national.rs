@@ -20,10 +20,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::derived_id;
-use super::insert::insert_all;
 use crate::store::entities::{
     county, coverage, district_coverage, municipality, police_area, police_district, police_region,
 };
+use crate::store::insert::insert_all;
 
 /// `code,name,county_code,county_name`, one row per municipality (SCB).
 pub(super) const MUNICIPALITIES_CSV: &str = include_str!("reference/municipalities.csv");

@@ -220,6 +220,10 @@ pub async fn load(
             .await
             .context("writing synthetic pledges")?;
         bump(&txn, Changed::Data).await?;
+        let written = chunk.iter().map(|m| m.id).collect();
+        crate::store::figures::refresh(&txn, &written)
+            .await
+            .map_err(|err| anyhow::anyhow!("computing the comparison figures: {err:?}"))?;
         txn.commit().await?;
 
         done += chunk.len();

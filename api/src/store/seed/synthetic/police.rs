@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::reference::Official;
 use super::{FIRST_YEAR, Ids};
 use crate::store::entities::{county, coverage, police_area};
-use crate::store::seed::insert::insert_all;
+use crate::store::insert::insert_all;
 use crate::store::seed::{derived_id, national};
 
 /// A police area covering a municipality from `from` until `to` (inclusive).

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::police::{self, Span};
 use super::{Ids, SyntheticSpec};
 use crate::store::entities::{focus_area, municipality, place, pledge};
+use crate::store::insert::insert_all;
 use crate::store::seed::format::SeedFile;
-use crate::store::seed::insert::insert_all;
 use crate::store::seed::{SOURCE_DOCUMENTS, national};
 
 pub(super) use crate::store::seed::national::{Official, official};

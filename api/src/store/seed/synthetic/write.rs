@@ -12,7 +12,7 @@ use crate::store::entities::{
     activity, commitment, commitment_focus_area, commitment_method, commitment_place,
     commitment_progress, follow_up_report, place, pledge, pledge_focus_area, signatory, sync_clock,
 };
-use crate::store::seed::insert::insert_all;
+use crate::store::insert::insert_all;
 
 /// Writes one batch, parents before children.
 pub(super) async fn batch(db: &impl ConnectionTrait, batch: Batch) -> Result<(), DbErr> {

@@ -1,4 +1,4 @@
-//! Multi-row INSERTs for seeding: each statement as large as the
+//! Multi-row INSERTs (seeding, stored figures): each statement as large as the
 //! database's bound-parameter limit allows.
 
 use sea_orm::{
