@@ -216,6 +216,15 @@ pub async fn fill_missing(db: &DatabaseConnection) -> ApiResult<usize> {
 /// Recomputes the figures of every municipality: for a database changed
 /// around the commands (an operator's SQL, a test's data set).
 pub async fn recompute_all(db: &DatabaseConnection) -> ApiResult<()> {
+    let txn = db.begin().await?;
+    data_version::bump(&txn, Changed::Data).await?;
+    refresh_every(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `refresh` of every municipality, in the caller's transaction.
+pub(crate) async fn refresh_every(db: &impl ConnectionTrait) -> ApiResult<()> {
     let every: BTreeSet<Uuid> = super::entities::municipality::Entity::find()
         .select_only()
         .column(super::entities::municipality::Column::Id)
@@ -224,7 +233,7 @@ pub async fn recompute_all(db: &DatabaseConnection) -> ApiResult<()> {
         .await?
         .into_iter()
         .collect();
-    refresh_on_their_own(db, &every).await
+    refresh(db, &every).await
 }
 
 /// `refresh` in a transaction of its own. It bumps the data version first,

@@ -61,13 +61,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     crate::store::data_version::bump(&txn, crate::store::data_version::Changed::Reference)
         .await
         .map_err(|_| anyhow::anyhow!("bumping the data version"))?;
-    let every: std::collections::BTreeSet<Uuid> = municipality::Entity::find()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    crate::store::figures::refresh(&txn, &every)
+    crate::store::figures::refresh_every(&txn)
         .await
         .map_err(|err| anyhow::anyhow!("computing the comparison figures: {err:?}"))?;
     txn.commit().await?;
