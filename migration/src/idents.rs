@@ -335,3 +335,15 @@ pub(crate) enum ActivityYearCounts {
     Every,
     Public,
 }
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum ComparisonCells {
+    #[sea_orm(iden = "comparison_cells")]
+    Table,
+    MunicipalityId,
+    Year,
+    Reach,
+    PledgeId,
+    PledgeStatus,
+    Figures,
+}

@@ -16,6 +16,7 @@ mod m20261201_000007_create_data_version;
 mod m20261202_000008_create_police_organisation;
 mod m20261202_000009_record_provenance;
 mod m20261202_000010_create_figures;
+mod m20261202_000011_create_comparison_cells;
 mod support;
 
 /// Runs every migration of this crate.
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_create_police_organisation::Migration),
             Box::new(m20261202_000009_record_provenance::Migration),
             Box::new(m20261202_000010_create_figures::Migration),
+            Box::new(m20261202_000011_create_comparison_cells::Migration),
         ]
     }
 }

@@ -4,16 +4,19 @@
 //! raw look for its type, then the value) and formats an error string for
 //! every NULL it meets, which its `Option` decoding then throws away. On a
 //! page of commitments with their progress that was a third of the
-//! server's instructions. `Fast<M>` reads each column once, by name, with
+//! server's instructions. `Fast<M>` reads each column once (see `Row`), with
 //! sqlx's own decoders, the ones sea-orm itself ends up calling, so the
 //! values are the same on both databases. Only the hot reads use it; the
 //! rest keep sea-orm's decoding.
 //!
 //! A row type lists its columns once, with `columns!`: the macro builds the
 //! struct literal, so a field added to a model and not listed here is a
-//! compile error, not a silently missing value.
+//! compile error, not a silently missing value. List them in the model's
+//! order: that is the order `Row` finds them in without a name lookup.
 
-use sea_orm::sqlx::{self, Postgres, Row as _, Sqlite};
+use std::cell::Cell;
+
+use sea_orm::sqlx::{self, Column as _, Postgres, Row as _, Sqlite};
 use sea_orm::{DbErr, FromQueryResult, QueryResult};
 
 /// A value both databases' drivers can decode.
@@ -34,29 +37,53 @@ impl<T> Decodable for T where
 }
 
 /// One result row, to read columns from by name.
-pub(super) enum Row<'a> {
+///
+/// Reading by name asks the driver to hash the name and look it up in the
+/// statement's column map, for every column of every row. A row type reads
+/// its columns in the order its statement selects them (the entity's
+/// order), so `get` first looks at the next position and takes it when the
+/// name there matches, a short string comparison; any other order still
+/// reads right, through the name lookup.
+pub(super) struct Row<'a> {
+    inner: Driver<'a>,
+    next: Cell<usize>,
+}
+
+enum Driver<'a> {
     Postgres(&'a sqlx::postgres::PgRow),
     Sqlite(&'a sqlx::sqlite::SqliteRow),
 }
 
 impl<'a> Row<'a> {
     fn of(result: &'a QueryResult) -> Result<Self, DbErr> {
-        if let Some(row) = result.try_as_pg_row() {
-            Ok(Self::Postgres(row))
+        let inner = if let Some(row) = result.try_as_pg_row() {
+            Driver::Postgres(row)
         } else if let Some(row) = result.try_as_sqlite_row() {
-            Ok(Self::Sqlite(row))
+            Driver::Sqlite(row)
         } else {
-            Err(DbErr::Type(
+            return Err(DbErr::Type(
                 "a row of neither PostgreSQL nor SQLite".to_owned(),
-            ))
-        }
+            ));
+        };
+        Ok(Self {
+            inner,
+            next: Cell::new(0),
+        })
     }
 
     /// The value of column `name` (`Option<T>` for a nullable one).
     pub(super) fn get<T: Decodable>(&self, name: &str) -> Result<T, DbErr> {
-        let decoded = match self {
-            Self::Postgres(row) => row.try_get::<T, _>(name),
-            Self::Sqlite(row) => row.try_get::<T, _>(name),
+        let at = self.next.get();
+        self.next.set(at + 1);
+        let decoded = match self.inner {
+            Driver::Postgres(row) => match row.columns().get(at) {
+                Some(column) if column.name() == name => row.try_get::<T, _>(at),
+                _ => row.try_get::<T, _>(name),
+            },
+            Driver::Sqlite(row) => match row.columns().get(at) {
+                Some(column) if column.name() == name => row.try_get::<T, _>(at),
+                _ => row.try_get::<T, _>(name),
+            },
         };
         decoded.map_err(|err| DbErr::Type(format!("column {name}: {err}")))
     }

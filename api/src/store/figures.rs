@@ -1,8 +1,9 @@
-//! The comparison figures kept beside the rows they count: per pledge
-//! (`pledge_figures`) and per municipality and calendar year
-//! (`activity_year_counts`). They are what makes `regionalComparison` of
-//! every municipality one cheap read instead of aggregating every
-//! commitment, progress entry and activity of two years on each request.
+//! The comparison figures kept beside the rows they count, in
+//! `comparison_cells`: per municipality, calendar year and view, the pledge
+//! in force and the figures a comparison shows for it. They are what makes
+//! `regionalComparison` of every municipality one cheap read instead of
+//! aggregating every commitment, progress entry and activity of two years
+//! and choosing among candidate pledges on each request.
 //!
 //! Who computes them: every write transaction, for the municipalities its
 //! audit entries name, after it bumped the data version and before it
@@ -11,18 +12,20 @@
 //! refresh sees every commit before it. Seeding refreshes what it loaded,
 //! and the server fills in figures missing after an upgrade when it starts.
 //!
-//! Why per pledge is enough: a caller who may read a pledge may read its
-//! commitments, focus areas, published reports and the activities that
-//! evidence its commitments, so a pledge's figures are the same for every
-//! caller who sees it. Dated activities count for their municipality and
-//! year whatever pledge they evidence; a caller sees all of them in a
-//! municipality it reaches and otherwise those evidencing a published
-//! pledge, so both counts are kept.
+//! Why two views are enough: a caller sees a municipality either as one
+//! who reaches it (every pledge but withdrawn ones, every activity) or as
+//! the public does (published pledges, activities evidencing them); every
+//! scope is, municipality by municipality, one of the two
+//! (`visibility::comparison_cells`). And a caller who may read a pledge may
+//! read its commitments, focus areas, published reports and the activities
+//! that evidence its commitments, so a pledge's own figures are the same
+//! for every caller who sees it. Dated activities count for their
+//! municipality and year whatever pledge they evidence.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use domain::{FollowUpStatus, PledgeStatus};
+use domain::{FollowUpStatus, PledgeStatus, Year};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
@@ -31,19 +34,18 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::counts::Counts;
 use super::data_version::{self, Changed};
+use super::directory::Period;
 use super::entities::{
-    activity, activity_year_count, commitment, commitment_method, commitment_progress,
-    follow_up_report, pledge, pledge_figures, pledge_focus_area,
+    activity, commitment, commitment_method, commitment_progress, comparison_cell,
+    follow_up_report, pledge, pledge_focus_area,
 };
 use super::insert::insert_all;
 use crate::error::{ApiError, ApiResult};
 
-/// Counts by key (a stored enum value or a focus-area code), in key order.
-pub type Counts = BTreeMap<String, u64>;
-
 /// The figures of one pledge, of one municipality and year, or their sum
-/// over several. Stored as JSON in `pledge_figures.figures`.
+/// over several. Stored as JSON in `comparison_cells.figures`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Figures {
@@ -68,13 +70,13 @@ impl Figures {
         if !self.reported {
             return None;
         }
-        let all: u64 = self.progress_by_status.values().sum();
+        let all = self.progress_by_status.total();
         if all == 0 {
             return Some(0.0);
         }
         let done: u64 = ["COMPLETED", "ONGOING"]
             .iter()
-            .filter_map(|k| self.progress_by_status.get(*k))
+            .filter_map(|k| self.progress_by_status.get(k))
             .sum();
         Some(done as f64 / all as f64)
     }
@@ -83,30 +85,20 @@ impl Figures {
     pub fn add(&mut self, other: &Figures) {
         self.pledges += other.pledges;
         self.commitments += other.commitments;
-        add_counts(
-            &mut self.commitments_by_responsible,
-            &other.commitments_by_responsible,
-        );
-        add_counts(
-            &mut self.commitments_by_method,
-            &other.commitments_by_method,
-        );
-        add_counts(&mut self.focus_areas, &other.focus_areas);
-        add_counts(&mut self.progress_by_status, &other.progress_by_status);
+        self.commitments_by_responsible
+            .add_all(&other.commitments_by_responsible);
+        self.commitments_by_method
+            .add_all(&other.commitments_by_method);
+        self.focus_areas.add_all(&other.focus_areas);
+        self.progress_by_status.add_all(&other.progress_by_status);
         self.reported |= other.reported;
         self.add_activities(&other.activities_by_kind);
     }
 
     /// Adds activities counted by kind.
     pub fn add_activities(&mut self, by_kind: &Counts) {
-        self.activities += by_kind.values().sum::<u64>();
-        add_counts(&mut self.activities_by_kind, by_kind);
-    }
-}
-
-fn add_counts(into: &mut Counts, from: &Counts) {
-    for (k, n) in from {
-        *into.entry(k.clone()).or_default() += n;
+        self.activities += by_kind.total();
+        self.activities_by_kind.add_all(by_kind);
     }
 }
 
@@ -119,16 +111,50 @@ pub struct ActivityCounts {
     pub public: Counts,
 }
 
-pub(super) fn decode_counts(json: &str) -> ApiResult<Counts> {
-    serde_json::from_str(json).map_err(ApiError::internal)
-}
-
 pub(super) fn decode_figures(json: &str) -> ApiResult<Figures> {
     serde_json::from_str(json).map_err(ApiError::internal)
 }
 
 fn encode<T: Serialize>(value: &T) -> ApiResult<String> {
     serde_json::to_string(value).map_err(ApiError::internal)
+}
+
+/// The calendar year `year`.
+pub fn calendar_year(year: i32) -> Option<Period> {
+    Some(Period {
+        first: NaiveDate::from_ymd_opt(year, 1, 1)?,
+        last: NaiveDate::from_ymd_opt(year, 12, 31)?,
+    })
+}
+
+/// The years cells are kept for: every year a comparison can show, its
+/// own or as the year before.
+fn comparable(year: i32) -> bool {
+    (Year::MIN - 1..=Year::MAX).contains(&year)
+}
+
+/// What choosing the pledge in force needs of a pledge.
+#[derive(Debug, Clone)]
+struct Head {
+    id: Uuid,
+    municipality_id: Uuid,
+    year: i32,
+    status: PledgeStatus,
+    valid_from: NaiveDate,
+    valid_to: NaiveDate,
+}
+
+/// Which of a municipality's pledges in force in `year` is the one a
+/// comparison shows: published before signed before draft, then the
+/// pledge of that year, then the latest start.
+fn rank(p: &Head, year: i32) -> (u8, bool, NaiveDate, i32, Uuid) {
+    let status = match p.status {
+        PledgeStatus::Published => 3,
+        PledgeStatus::Signed => 2,
+        PledgeStatus::Draft => 1,
+        _ => 0,
+    };
+    (status, p.year == year, p.valid_from, p.year, p.id)
 }
 
 /// How many municipalities one refresh reads at a time: keeps every
@@ -143,68 +169,97 @@ pub(crate) async fn refresh(
 ) -> ApiResult<()> {
     let all: Vec<Uuid> = municipalities.iter().copied().collect();
     for batch in all.chunks(MUNICIPALITIES_PER_BATCH) {
-        let (pledges, activities) = compute(db, batch).await?;
-        pledge_figures::Entity::delete_many()
-            .filter(pledge_figures::Column::MunicipalityId.is_in(batch.iter().copied()))
+        let counted = compute(db, batch).await?;
+        let rows = cells(&counted)?;
+        comparison_cell::Entity::delete_many()
+            .filter(comparison_cell::Column::MunicipalityId.is_in(batch.iter().copied()))
             .exec(db)
             .await?;
-        activity_year_count::Entity::delete_many()
-            .filter(activity_year_count::Column::MunicipalityId.is_in(batch.iter().copied()))
-            .exec(db)
-            .await?;
-        let mut rows = Vec::with_capacity(pledges.len());
-        for (pledge_id, (municipality_id, figures)) in pledges {
-            rows.push(pledge_figures::Model {
-                pledge_id,
-                municipality_id,
-                figures: encode(&figures)?,
-            });
-        }
-        insert_all::<_, pledge_figures::ActiveModel>(db, rows).await?;
-        let mut rows = Vec::with_capacity(activities.len());
-        for ((municipality_id, year), counts) in activities {
-            rows.push(activity_year_count::Model {
-                municipality_id,
-                year,
-                every: encode(&counts.every)?,
-                public: encode(&counts.public)?,
-            });
-        }
-        insert_all::<_, activity_year_count::ActiveModel>(db, rows).await?;
+        insert_all::<_, comparison_cell::ActiveModel>(db, rows).await?;
     }
     Ok(())
 }
 
-/// Computes the figures of every municipality that has a pledge without
-/// stored figures, or dated activities without stored counts (a database
-/// from before the figures were kept): run when the server starts.
-/// Returns how many municipalities it computed.
+/// The cells of what `compute` counted: for every municipality, every
+/// year one of its pledges is in force or it has dated activities, and
+/// both views.
+fn cells(counted: &Counted) -> ApiResult<Vec<comparison_cell::Model>> {
+    let mut years: BTreeSet<(Uuid, i32)> = counted.dated.keys().copied().collect();
+    let mut in_force: HashMap<(Uuid, i32), Vec<&Head>> = HashMap::new();
+    for head in counted.heads.iter() {
+        for year in head.valid_from.year()..=head.valid_to.year() {
+            if comparable(year) {
+                years.insert((head.municipality_id, year));
+                in_force
+                    .entry((head.municipality_id, year))
+                    .or_default()
+                    .push(head);
+            }
+        }
+    }
+    let none = ActivityCounts::default();
+    let mut rows = Vec::new();
+    for (municipality_id, year) in years {
+        let heads = in_force
+            .get(&(municipality_id, year))
+            .map_or(&[][..], Vec::as_slice);
+        let dated = counted.dated.get(&(municipality_id, year)).unwrap_or(&none);
+        for reach in [true, false] {
+            let chosen = heads
+                .iter()
+                .filter(|p| reach || p.status == PledgeStatus::Published)
+                .max_by_key(|p| rank(p, year));
+            let activities = if reach { &dated.every } else { &dated.public };
+            if chosen.is_none() && activities.is_empty() {
+                continue;
+            }
+            let mut figures = chosen
+                .and_then(|p| counted.figures.get(&p.id))
+                .cloned()
+                .unwrap_or_default();
+            figures.add_activities(activities);
+            rows.push(comparison_cell::Model {
+                municipality_id,
+                year,
+                reach,
+                pledge_id: chosen.map(|p| p.id),
+                pledge_status: chosen.map(|p| p.status.as_str().to_owned()),
+                figures: encode(&figures)?,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Computes the figures of every municipality that has a pledge (not
+/// withdrawn) or a dated activity but no stored cell (a database from
+/// before the cells were kept): run when the server starts. Returns how
+/// many municipalities it computed.
 pub async fn fill_missing(db: &DatabaseConnection) -> ApiResult<usize> {
-    let stored_pledges = Query::select()
-        .column(pledge_figures::Column::PledgeId)
-        .from(pledge_figures::Entity)
-        .to_owned();
+    let kept = || {
+        Query::select()
+            .column(comparison_cell::Column::MunicipalityId)
+            .from(comparison_cell::Entity)
+            .to_owned()
+    };
     let mut missing: BTreeSet<Uuid> = pledge::Entity::find()
         .select_only()
         .column(pledge::Column::MunicipalityId)
         .distinct()
-        .filter(pledge::Column::Id.not_in_subquery(stored_pledges))
+        .filter(pledge::Column::Status.ne(PledgeStatus::Withdrawn.as_str()))
+        .filter(pledge::Column::MunicipalityId.not_in_subquery(kept()))
         .into_tuple::<Uuid>()
         .all(db)
         .await?
         .into_iter()
         .collect();
-    let counted = Query::select()
-        .column(activity_year_count::Column::MunicipalityId)
-        .from(activity_year_count::Entity)
-        .to_owned();
     missing.extend(
         activity::Entity::find()
             .select_only()
             .column(activity::Column::MunicipalityId)
             .distinct()
             .filter(activity::Column::Date.is_not_null())
-            .filter(activity::Column::MunicipalityId.not_in_subquery(counted))
+            .filter(activity::Column::MunicipalityId.not_in_subquery(kept()))
             .into_tuple::<Uuid>()
             .all(db)
             .await?,
@@ -253,45 +308,54 @@ async fn refresh_on_their_own(
     Ok(())
 }
 
-/// The figures being counted of pledge `id`.
-fn of<'a>(by_pledge: &'a mut HashMap<Uuid, (Uuid, Figures)>, id: &Uuid) -> Option<&'a mut Figures> {
-    by_pledge.get_mut(id).map(|(_, f)| f)
+/// What one refresh counted of its municipalities.
+#[derive(Default)]
+struct Counted {
+    /// Their pledges but withdrawn ones.
+    heads: Vec<Head>,
+    /// The figures of each of those pledges.
+    figures: HashMap<Uuid, Figures>,
+    /// Their dated activities by municipality and year.
+    dated: HashMap<(Uuid, i32), ActivityCounts>,
 }
 
-/// The figures of every pledge of `municipalities` (by pledge: its
-/// municipality and figures) and their dated activities by year.
-#[allow(clippy::type_complexity)]
-async fn compute(
-    db: &impl ConnectionTrait,
-    municipalities: &[Uuid],
-) -> ApiResult<(
-    HashMap<Uuid, (Uuid, Figures)>,
-    HashMap<(Uuid, i32), ActivityCounts>,
-)> {
+/// Counts the figures of every pledge of `municipalities` (withdrawn ones
+/// are in no comparison) and their dated activities by year.
+async fn compute(db: &impl ConnectionTrait, municipalities: &[Uuid]) -> ApiResult<Counted> {
     let keys = || municipalities.iter().copied();
-    let pledges: Vec<(Uuid, Uuid)> = pledge::Entity::find()
+    let pledges: Vec<(Uuid, Uuid, i32, String, NaiveDate, NaiveDate)> = pledge::Entity::find()
         .select_only()
         .column(pledge::Column::Id)
         .column(pledge::Column::MunicipalityId)
+        .column(pledge::Column::Year)
+        .column(pledge::Column::Status)
+        .column(pledge::Column::ValidFrom)
+        .column(pledge::Column::ValidTo)
         .filter(pledge::Column::MunicipalityId.is_in(keys()))
+        .filter(pledge::Column::Status.ne(PledgeStatus::Withdrawn.as_str()))
         .into_tuple()
         .all(db)
         .await?;
-    let mut by_pledge: HashMap<Uuid, (Uuid, Figures)> = pledges
-        .into_iter()
-        .map(|(id, municipality)| {
-            (
-                id,
-                (
-                    municipality,
-                    Figures {
-                        pledges: 1,
-                        ..Figures::default()
-                    },
-                ),
-            )
-        })
-        .collect();
+    let mut counted = Counted::default();
+    for (id, municipality_id, year, status, valid_from, valid_to) in pledges {
+        let status = PledgeStatus::parse(&status).map_err(ApiError::internal)?;
+        counted.heads.push(Head {
+            id,
+            municipality_id,
+            year,
+            status,
+            valid_from,
+            valid_to,
+        });
+        counted.figures.insert(
+            id,
+            Figures {
+                pledges: 1,
+                ..Figures::default()
+            },
+        );
+    }
+    let by_pledge = &mut counted.figures;
 
     // Commitments by responsible party.
     let rows: Vec<(Uuid, String, i64)> = commitment::Entity::find()
@@ -306,9 +370,9 @@ async fn compute(
         .all(db)
         .await?;
     for (pledge_id, responsible, n) in rows {
-        if let Some(f) = of(&mut by_pledge, &pledge_id) {
+        if let Some(f) = by_pledge.get_mut(&pledge_id) {
             f.commitments += n as u64;
-            *f.commitments_by_responsible.entry(responsible).or_default() += n as u64;
+            f.commitments_by_responsible.add(&responsible, n as u64);
         }
     }
 
@@ -341,8 +405,8 @@ async fn compute(
         let pledge_id: Uuid = row.try_get("", "pledge_id")?;
         let method: String = row.try_get("", "method")?;
         let n: i64 = row.try_get("", "n")?;
-        if let Some(f) = of(&mut by_pledge, &pledge_id) {
-            *f.commitments_by_method.entry(method).or_default() += n as u64;
+        if let Some(f) = by_pledge.get_mut(&pledge_id) {
+            f.commitments_by_method.add(&method, n as u64);
         }
     }
 
@@ -370,8 +434,8 @@ async fn compute(
     for row in db.query_all(&named).await? {
         let pledge_id: Uuid = row.try_get("", "pledge_id")?;
         let code: String = row.try_get("", "focus_area_code")?;
-        if let Some(f) = of(&mut by_pledge, &pledge_id) {
-            f.focus_areas.insert(code, 1);
+        if let Some(f) = by_pledge.get_mut(&pledge_id) {
+            f.focus_areas.once(&code);
         }
     }
 
@@ -406,7 +470,7 @@ async fn compute(
     }
     let report_of: HashMap<Uuid, Uuid> = newest.iter().map(|(p, k)| (k.3, *p)).collect();
     for pledge_id in newest.keys() {
-        if let Some(f) = of(&mut by_pledge, pledge_id) {
+        if let Some(f) = by_pledge.get_mut(pledge_id) {
             f.reported = true;
         }
     }
@@ -423,11 +487,8 @@ async fn compute(
             .all(db)
             .await?;
         for (report_id, status, n) in rows {
-            if let Some(f) = report_of
-                .get(&report_id)
-                .and_then(|p| of(&mut by_pledge, p))
-            {
-                *f.progress_by_status.entry(status).or_default() += n as u64;
+            if let Some(f) = report_of.get(&report_id).and_then(|p| by_pledge.get_mut(p)) {
+                f.progress_by_status.add(&status, n as u64);
             }
         }
     }
@@ -454,7 +515,7 @@ async fn compute(
         )
         .and_where(Expr::col((activity::Entity, activity::Column::MunicipalityId)).is_in(keys()))
         .to_owned();
-    let mut dated: HashMap<(Uuid, i32), ActivityCounts> = HashMap::new();
+    let dated = &mut counted.dated;
     for row in db.query_all(&evidence).await? {
         let municipality: Uuid = row.try_get("", "municipality_id")?;
         let date: Option<NaiveDate> = row.try_get("", "date")?;
@@ -464,20 +525,20 @@ async fn compute(
         match (date, pledge_id) {
             (Some(date), _) => {
                 let counts = dated.entry((municipality, date.year())).or_default();
-                *counts.every.entry(kind.clone()).or_default() += 1;
+                counts.every.add(&kind, 1);
                 if status.as_deref() == Some(PledgeStatus::Published.as_str()) {
-                    *counts.public.entry(kind).or_default() += 1;
+                    counts.public.add(&kind, 1);
                 }
             }
             (None, Some(pledge_id)) => {
-                if let Some(f) = of(&mut by_pledge, &pledge_id) {
+                if let Some(f) = by_pledge.get_mut(&pledge_id) {
                     f.activities += 1;
-                    *f.activities_by_kind.entry(kind).or_default() += 1;
+                    f.activities_by_kind.add(&kind, 1);
                 }
             }
             // Neither dated nor evidence: it belongs to no year or pledge.
             (None, None) => {}
         }
     }
-    Ok((by_pledge, dated))
+    Ok(counted)
 }

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod commands;
 pub mod commitments;
 pub mod comparison;
+pub mod counts;
 pub mod data_version;
 mod decode;
 pub mod directory;

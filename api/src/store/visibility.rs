@@ -6,7 +6,7 @@ use domain::PledgeStatus;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
-use super::entities::{activity, commitment, follow_up_report, pledge};
+use super::entities::{activity, commitment, comparison_cell, follow_up_report, pledge};
 use crate::scope::{Reach, Scope};
 
 /// Rows of `pledges` the caller may see: published ones, plus everything of
@@ -19,6 +19,31 @@ pub(super) fn pledges(scope: &Scope) -> Condition {
             .add(published)
             .add(pledge::Column::MunicipalityId.is_in(set.iter().copied())),
         _ => Condition::all().add(published),
+    }
+}
+
+/// Rows of `comparison_cells` in the caller's view of each municipality:
+/// the view of a caller who reaches it (`reach` true) for the
+/// municipalities it reaches, the public's for the others. This is the
+/// same line `pledges` and `activities` draw, kept per view by
+/// `store::figures`.
+pub(super) fn comparison_cells(scope: &Scope) -> Condition {
+    let reach = comparison_cell::Column::Reach;
+    let municipality = comparison_cell::Column::MunicipalityId;
+    match scope.reach() {
+        Some(Reach::All) => Condition::all().add(reach.eq(true)),
+        Some(Reach::Only(set)) if !set.is_empty() => Condition::any()
+            .add(
+                Condition::all()
+                    .add(reach.eq(true))
+                    .add(municipality.is_in(set.iter().copied())),
+            )
+            .add(
+                Condition::all()
+                    .add(reach.eq(false))
+                    .add(municipality.is_not_in(set.iter().copied())),
+            ),
+        _ => Condition::all().add(reach.eq(false)),
     }
 }
 

@@ -6,7 +6,7 @@
 use async_graphql::Object;
 
 use crate::graphql::enums::PledgeStatus;
-use crate::store::comparison::{Comparison, Figures};
+use crate::store::comparison::Comparison;
 
 use super::comparison_figures::ComparisonFigures;
 use super::municipality::Municipality;
@@ -19,8 +19,8 @@ pub struct MunicipalityComparison {
     municipality: Municipality,
     pledge: Option<Pledge>,
     pledge_status: Option<String>,
-    figures: Figures,
-    previous: Figures,
+    figures: ComparisonFigures,
+    previous: ComparisonFigures,
 }
 
 /// One municipality of a comparison.
@@ -46,13 +46,13 @@ impl MunicipalityComparison {
     }
 
     /// Figures for the year.
-    async fn figures(&self) -> ComparisonFigures {
-        ComparisonFigures(self.figures.clone())
+    async fn figures(&self) -> &ComparisonFigures {
+        &self.figures
     }
 
     /// Figures for the year before.
-    async fn previous(&self) -> ComparisonFigures {
-        ComparisonFigures(self.previous.clone())
+    async fn previous(&self) -> &ComparisonFigures {
+        &self.previous
     }
 }
 
@@ -61,8 +61,8 @@ impl MunicipalityComparison {
 pub struct RegionalComparison {
     year: i32,
     municipalities: Vec<MunicipalityComparison>,
-    totals: Figures,
-    previous_totals: Figures,
+    totals: ComparisonFigures,
+    previous_totals: ComparisonFigures,
 }
 
 impl RegionalComparison {
@@ -85,15 +85,15 @@ impl RegionalComparison {
                 municipality,
                 pledge: m.pledge.as_ref().and_then(|_| pledges.next()),
                 pledge_status: m.pledge_status,
-                figures: m.figures,
-                previous: m.previous,
+                figures: ComparisonFigures(m.figures),
+                previous: ComparisonFigures(m.previous),
             })
             .collect();
         Self {
             year: comparison.year,
             municipalities,
-            totals: comparison.totals,
-            previous_totals: comparison.previous_totals,
+            totals: ComparisonFigures(comparison.totals),
+            previous_totals: ComparisonFigures(comparison.previous_totals),
         }
     }
 }
@@ -112,12 +112,12 @@ impl RegionalComparison {
     }
 
     /// Over the selection, for `year`.
-    async fn totals(&self) -> ComparisonFigures {
-        ComparisonFigures(self.totals.clone())
+    async fn totals(&self) -> &ComparisonFigures {
+        &self.totals
     }
 
     /// Over the selection, for the year before.
-    async fn previous_totals(&self) -> ComparisonFigures {
-        ComparisonFigures(self.previous_totals.clone())
+    async fn previous_totals(&self) -> &ComparisonFigures {
+        &self.previous_totals
     }
 }

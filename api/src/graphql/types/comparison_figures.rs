@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 
 use async_graphql::indexmap::IndexMap;
+use async_graphql::indexmap::map::Entry;
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{
@@ -96,18 +97,21 @@ fn response_key(field: &SelectionField<'_>) -> Name {
 /// the same key (say, through a fragment) put there before: GraphQL merges
 /// such fields into one.
 fn insert(map: &mut IndexMap<Name, Value>, key: Name, value: Value) {
-    match (map.get_mut(&key), value) {
-        (Some(Value::List(held)), Value::List(more)) => {
-            for (held, more) in held.iter_mut().zip(more) {
-                if let (Value::Object(held), Value::Object(more)) = (held, more) {
-                    for (k, v) in more {
-                        held.insert(k, v);
+    match map.entry(key) {
+        Entry::Occupied(mut held) => match (held.get_mut(), value) {
+            (Value::List(held), Value::List(more)) => {
+                for (held, more) in held.iter_mut().zip(more) {
+                    if let (Value::Object(held), Value::Object(more)) = (held, more) {
+                        for (k, v) in more {
+                            held.insert(k, v);
+                        }
                     }
                 }
             }
-        }
-        (_, value) => {
-            map.insert(key, value);
+            (held, value) => *held = value,
+        },
+        Entry::Vacant(place) => {
+            place.insert(value);
         }
     }
 }
@@ -138,24 +142,33 @@ fn figures_value(f: &Figures, selected: SelectionField<'_>) -> Value {
     Value::Object(map)
 }
 
+/// The list of `counts` as `KeyCount` objects. The response keys of the
+/// selection are put into one object first, and each entry is a copy of
+/// it with the values filled in: copying a small map is far cheaper than
+/// hashing its keys again for every entry, and a comparison of every
+/// municipality has thousands of entries.
 fn counts_value(counts: &Counts, selected: &SelectionField<'_>) -> Value {
-    let fields: Vec<(Name, &str)> = selected
-        .selection_set()
-        .map(|f| (response_key(&f), f.name()))
-        .collect();
+    let mut shape = IndexMap::new();
+    let mut fields = Vec::new();
+    for field in selected.selection_set() {
+        let (at, _) = shape.insert_full(response_key(&field), Value::Null);
+        fields.push((at, field.name()));
+    }
     Value::List(
         counts
             .iter()
             .map(|(key, n)| {
-                let mut entry = IndexMap::with_capacity(fields.len());
-                for (response, name) in &fields {
+                let mut entry = shape.clone();
+                for (at, name) in &fields {
                     let value = match *name {
                         "__typename" => Value::from("KeyCount"),
-                        "key" => Value::from(key.as_str()),
-                        "count" => number(*n),
+                        "key" => Value::from(key),
+                        "count" => number(n),
                         _ => Value::Null,
                     };
-                    entry.insert(response.clone(), value);
+                    if let Some((_, held)) = entry.get_index_mut(*at) {
+                        *held = value;
+                    }
                 }
                 Value::Object(entry)
             })

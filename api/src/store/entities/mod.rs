@@ -3,7 +3,6 @@
 //! and code outside it holds their models under the names of `rows`.
 
 pub(super) mod activity;
-pub(super) mod activity_year_count;
 pub(super) mod audit_entry;
 pub(super) mod commitment;
 pub(super) mod commitment_focus_area;
@@ -11,6 +10,7 @@ pub(super) mod commitment_method;
 pub(super) mod commitment_outcome;
 pub(super) mod commitment_place;
 pub(super) mod commitment_progress;
+pub(super) mod comparison_cell;
 pub(super) mod county;
 pub(super) mod coverage;
 pub(super) mod data_version;
@@ -20,7 +20,6 @@ pub(super) mod follow_up_report;
 pub(super) mod municipality;
 pub(super) mod place;
 pub(super) mod pledge;
-pub(super) mod pledge_figures;
 pub(super) mod pledge_focus_area;
 pub(super) mod police_area;
 pub(super) mod police_district;
