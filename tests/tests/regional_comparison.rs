@@ -688,3 +688,57 @@ db_test!(a_bad_selection_is_the_callers_mistake, |app| {
     let (_, body) = app.gql_as(None, COMPARISON, json!({ "year": 1066 })).await;
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
 });
+
+db_test!(
+    pledges_shown_by_their_head_fields_answer_as_whole_rows,
+    |app| {
+        // A comparison that shows no field of its pledges but head fields
+        // reads their heads only; each of those fields, and a selection
+        // beyond them (also through a fragment), must answer exactly as
+        // the whole pledge does. The seeded documents' pledges have every
+        // text, date and note filled in.
+        let analyst = token("ada", &["regional_analyst"], &[], &[]);
+        let mut selections: Vec<String> = api::graphql::types::pledge::Pledge::HEAD_FIELDS
+            .iter()
+            .map(|field| match *field {
+                "municipality" | "policeArea" => format!("{field} {{ code name }}"),
+                field => field.to_owned(),
+            })
+            .collect();
+        selections.push("title situationPicture basisKinds createdAt sourceNotes { text }".into());
+        selections.push("title ... on Pledge { introduction validityStated }".into());
+        let mut compared = 0;
+        for selection in &selections {
+            for year in [2022, 2023, 2024] {
+                let query = format!(
+                    "query ($year: Int!) {{ regionalComparison(year: $year) {{ \
+                     municipalities {{ pledge {{ id {selection} }} }} }} }}"
+                );
+                let (status, body) = app
+                    .gql_as(Some(&analyst), &query, json!({ "year": year }))
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                assert!(body.get("errors").is_none(), "{selection}: {body}");
+                let rows = body["data"]["regionalComparison"]["municipalities"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                for shown in rows.iter().map(|m| &m["pledge"]).filter(|p| !p.is_null()) {
+                    let node = format!(
+                        "query ($id: ID!) {{ node(id: $id) {{ ... on Pledge {{ id {selection} }} }} }}"
+                    );
+                    let (_, whole) = app
+                        .gql_as(Some(&analyst), &node, json!({ "id": shown["id"] }))
+                        .await;
+                    assert_eq!(&whole["data"]["node"], shown, "{selection} in {year}");
+                    compared += 1;
+                }
+            }
+        }
+        // Värnamo 2022 and 2024, Vaggeryd and Älmhult 2023, per selection.
+        assert!(
+            compared >= selections.len() * 4,
+            "only {compared} pledges compared"
+        );
+    }
+);

@@ -25,7 +25,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::RequestContext;
 use crate::ids::{self, NodeKind, TimeCursor, TimeList, YearCursor};
 use crate::store::audit::AuditFilter;
-use crate::store::comparison::{Among, calendar_year};
+use crate::store::comparison::{Among, PledgeRows, calendar_year};
 use crate::store::directory::Selection;
 use crate::store::follow_ups::FollowUpFilter;
 use crate::store::pledges::PledgeFilter;
@@ -307,16 +307,21 @@ impl Query {
             every: matches!(selection, Selection::All),
             municipalities: rc.reference.select(&selection, &period)?,
         };
-        // The pledges' own rows are read only for a query that shows them.
-        let with_pledges = ctx
-            .look_ahead()
-            .field("municipalities")
-            .field("pledge")
-            .exists();
-        let comparison = rc
-            .reader
-            .regional_comparison(year, among, with_pledges)
-            .await?;
+        // The pledges' own rows are read only for a query that shows them,
+        // and only their heads when it shows nothing else of them.
+        let shown = ctx.look_ahead().field("municipalities").field("pledge");
+        let pledges = if !shown.exists() {
+            PledgeRows::None
+        } else if shown.selection_fields().iter().all(|pledge| {
+            pledge
+                .selection_set()
+                .all(|field| Pledge::HEAD_FIELDS.contains(&field.name()))
+        }) {
+            PledgeRows::Heads
+        } else {
+            PledgeRows::Whole
+        };
+        let comparison = rc.reader.regional_comparison(year, among, pledges).await?;
         Ok(RegionalComparison::new(comparison))
     }
 

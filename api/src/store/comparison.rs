@@ -56,6 +56,109 @@ pub struct Among {
     pub every: bool,
 }
 
+/// How much of the pledges in force a comparison reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PledgeRows {
+    /// None: the query does not show them.
+    None,
+    /// Their heads only: the query asks for no field but the ones
+    /// `graphql::types::pledge::Pledge::HEAD_FIELDS` lists. The 290 whole
+    /// rows of a comparison of every municipality, with their texts and
+    /// JSON columns, were the largest single cost of the request when only
+    /// `pledge { id title }` was shown.
+    Heads,
+    /// Whole rows.
+    Whole,
+}
+
+/// The columns of a pledge that identify, name and date it: what a list of
+/// pledges shows by name.
+struct PledgeHead {
+    id: Uuid,
+    municipality_id: Uuid,
+    police_area_id: Uuid,
+    year: i32,
+    title: String,
+    valid_from: chrono::NaiveDate,
+    valid_to: chrono::NaiveDate,
+    status: String,
+    signed_on: Option<chrono::NaiveDate>,
+    version: i32,
+}
+
+impl Columns for PledgeHead {
+    fn read(row: &Row<'_>) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.get("id")?,
+            municipality_id: row.get("municipality_id")?,
+            police_area_id: row.get("police_area_id")?,
+            year: row.get("year")?,
+            title: row.get("title")?,
+            valid_from: row.get("valid_from")?,
+            valid_to: row.get("valid_to")?,
+            status: row.get("status")?,
+            signed_on: row.get("signed_on")?,
+            version: row.get("version")?,
+        })
+    }
+}
+
+impl PledgeHead {
+    const COLUMNS: [pledge::Column; 10] = [
+        pledge::Column::Id,
+        pledge::Column::MunicipalityId,
+        pledge::Column::PoliceAreaId,
+        pledge::Column::Year,
+        pledge::Column::Title,
+        pledge::Column::ValidFrom,
+        pledge::Column::ValidTo,
+        pledge::Column::Status,
+        pledge::Column::SignedOn,
+        pledge::Column::Version,
+    ];
+
+    /// A row with the head's columns and every other column empty. Only
+    /// for a query that reads the head fields alone (`PledgeRows::Heads`):
+    /// no resolver it runs looks at the empty columns.
+    fn into_row(self) -> PledgeRow {
+        PledgeRow {
+            id: self.id,
+            municipality_id: self.municipality_id,
+            police_area_id: self.police_area_id,
+            year: self.year,
+            title: self.title,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            status: self.status,
+            signed_on: self.signed_on,
+            version: self.version,
+            introduction: None,
+            promise_statement: None,
+            situation_picture: None,
+            expected_effect: None,
+            background: None,
+            basis_kinds: serde_json::Value::Null,
+            follow_up_plan: None,
+            prepared_by: None,
+            source_title: None,
+            source_url: None,
+            municipality_approved_at: None,
+            municipality_approved_by: None,
+            police_approved_at: None,
+            police_approved_by: None,
+            withdrawn_reason: None,
+            supersedes_id: None,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+            provenance: String::new(),
+            validity_stated: false,
+            signed_on_stated: false,
+            inference_note: None,
+            source_notes: serde_json::Value::Null,
+        }
+    }
+}
+
 /// One stored cell as the comparison reads it.
 struct Cell {
     municipality_id: Uuid,
@@ -79,13 +182,13 @@ impl Columns for Cell {
 
 impl Reader {
     /// The comparison of `among` for `year`, with the previous year beside
-    /// it; `with_pledges`: also load the pledges in force (the rows behind
-    /// `pledge { ... }`).
+    /// it; `pledges`: how much of the pledges in force to load (the rows
+    /// behind `pledge { ... }`).
     pub async fn regional_comparison(
         &self,
         year: i32,
         among: Among,
-        with_pledges: bool,
+        pledges: PledgeRows,
     ) -> ApiResult<Comparison> {
         let invalid =
             || crate::error::ApiError::bad_input("year", format!("year {year} is out of range"));
@@ -120,22 +223,28 @@ impl Reader {
 
         // 2. The pledges in force in the year, if asked for.
         let mut rows: HashMap<Uuid, PledgeRow> = HashMap::new();
-        if with_pledges {
-            let ids: Vec<Uuid> = among
-                .municipalities
-                .iter()
-                .filter_map(|m| stored.get(&(m.id, year)).and_then(|c| c.pledge_id))
-                .collect();
-            if !ids.is_empty() {
-                rows = pledge::Entity::find()
-                    .filter(visibility::pledges(&self.scope))
-                    .filter(pledge::Column::Id.is_in(ids))
-                    .fast_all(&self.db)
+        let ids: Vec<Uuid> = among
+            .municipalities
+            .iter()
+            .filter_map(|m| stored.get(&(m.id, year)).and_then(|c| c.pledge_id))
+            .collect();
+        if pledges != PledgeRows::None && !ids.is_empty() {
+            let select = pledge::Entity::find()
+                .filter(visibility::pledges(&self.scope))
+                .filter(pledge::Column::Id.is_in(ids));
+            let read: Vec<PledgeRow> = match pledges {
+                PledgeRows::Heads => select
+                    .select_only()
+                    .columns(PledgeHead::COLUMNS)
+                    .into_model::<Fast<PledgeHead>>()
+                    .all(&self.db)
                     .await?
                     .into_iter()
-                    .map(|p| (p.id, p))
-                    .collect();
-            }
+                    .map(|Fast(head)| head.into_row())
+                    .collect(),
+                _ => select.fast_all(&self.db).await?,
+            };
+            rows = read.into_iter().map(|p| (p.id, p)).collect();
         }
 
         let mut out = Vec::with_capacity(among.municipalities.len());

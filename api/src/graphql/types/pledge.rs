@@ -56,6 +56,26 @@ impl Pledge {
     pub(crate) fn row(&self) -> &PledgeRow {
         self.0.row()
     }
+
+    /// The fields resolved from a pledge's head columns alone (those of
+    /// `store::comparison::PledgeHead`): a list that asks for nothing else
+    /// may read the heads instead of whole rows. A field belongs here only
+    /// if its resolver reads no other column; the comparison tests check
+    /// every one against a whole row.
+    pub const HEAD_FIELDS: &'static [&'static str] = &[
+        "__typename",
+        "id",
+        "year",
+        "title",
+        "status",
+        "validFrom",
+        "validTo",
+        "inForce",
+        "signedOn",
+        "version",
+        "municipality",
+        "policeArea",
+    ];
 }
 
 /// A citizen pledge (medborgarlöfte): what a municipality and its local
