@@ -359,8 +359,10 @@ db_test!(
         let published = app
             .data_as(
                 &vaggeryd_editor(),
-                "mutation ($id: ID!) { publishPledge(id: $id) { status signedOn } }",
-                json!({ "id": draft.pledge }),
+                "mutation ($id: ID!, $v: Int!) {
+                   publishPledge(id: $id, expectedVersion: $v) { status signedOn }
+                 }",
+                json!({ "id": draft.pledge, "v": signed["version"] }),
             )
             .await;
         assert_eq!(published["publishPledge"]["status"], "PUBLISHED");
@@ -490,6 +492,20 @@ db_test!(
                 "mutation ($id: ID!, $v: Int!) { removeCommitment(id: $id, expectedVersion: $v) }",
                 json!({ "id": draft.commitment, "v": commitment_version + 1 }),
                 commitment_version,
+            ),
+            // The version is checked before the state: a stale publish of a
+            // draft is a conflict, not a wrong state.
+            (
+                "mutation ($id: ID!, $v: Int!) { publishPledge(id: $id, expectedVersion: $v) { version } }",
+                json!({ "id": draft.pledge, "v": pledge_version - 1 }),
+                pledge_version,
+            ),
+            (
+                "mutation ($id: ID!, $v: Int!) {
+                   withdrawPledge(id: $id, expectedVersion: $v, reason: \"Sent\") { version }
+                 }",
+                json!({ "id": draft.pledge, "v": pledge_version - 1 }),
+                pledge_version,
             ),
         ];
         for (query, variables, current) in stale {

@@ -152,18 +152,40 @@ impl WorkflowMutation {
     }
 
     /// Publishes a SIGNED pledge: from now on the public sees it.
-    async fn publish_pledge(&self, ctx: &Context<'_>, id: ID) -> Result<Pledge> {
+    /// `expectedVersion` (optional): the version the caller last read;
+    /// CONFLICT, with the current one, when it is stale.
+    async fn publish_pledge(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> Result<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
-        let row = commands::pledges::transition(&rc.writer, &actor, key, Transition::Publish, None)
-            .await?;
+        let row = commands::pledges::transition(
+            &rc.writer,
+            &actor,
+            key,
+            expected_version,
+            Transition::Publish,
+            None,
+        )
+        .await?;
         rc.events.pledge_changed(row.id, row.municipality_id).await;
         Ok(Pledge::one(Visible::written(row)))
     }
 
     /// Withdraws a pledge, keeping it for the record with the reason.
-    async fn withdraw_pledge(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Pledge> {
+    /// `expectedVersion` (optional): the version the caller last read;
+    /// CONFLICT, with the current one, when it is stale.
+    async fn withdraw_pledge(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+        reason: String,
+    ) -> Result<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
@@ -174,6 +196,7 @@ impl WorkflowMutation {
             &rc.writer,
             &actor,
             key,
+            expected_version,
             Transition::Withdraw,
             Some(reason),
         )

@@ -539,11 +539,14 @@ pub async fn approve(
     Ok(updated)
 }
 
-/// `publishPledge` and `withdrawPledge`: lifecycle moves by an editor.
+/// `publishPledge` and `withdrawPledge`: lifecycle moves by an editor, at
+/// `expected_version` when the caller names one (optional, for clients
+/// written before the argument existed).
 pub async fn transition(
     writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
+    expected_version: Option<i32>,
     transition: Transition,
     withdraw_reason: Option<String>,
 ) -> ApiResult<pledge::Model> {
@@ -561,6 +564,9 @@ pub async fn transition(
     let txn = &write.txn;
     let row = pledges::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
+    if let Some(expected) = expected_version {
+        expect_version(row.version, expected)?;
+    }
     let state = lifecycle(&row)?.apply(transition)?;
     let before = snapshot(txn, &row).await?;
     let mut am: pledge::ActiveModel = row.clone().into();
