@@ -157,3 +157,83 @@ db_test!(concurrent_writers_lose_no_update, |app| {
     written.sort();
     assert_eq!(logged, written);
 });
+
+db_test!(two_writers_naming_the_same_new_place_both_succeed, |app| {
+    // SQLite lets one writer in at a time, so the race cannot happen there.
+    if app.backend != tests::Backend::Postgres {
+        return;
+    }
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let name = "Torget i Skillingaryd";
+    let db = app.db();
+    let backend = db.get_database_backend();
+    let municipality: uuid::Uuid = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT id FROM municipalities WHERE code = '0665'",
+        ))
+        .await
+        .expect("query")
+        .expect("Vaggeryd")
+        .try_get("", "id")
+        .expect("id");
+    // The first writer has added the place and not committed yet.
+    let first = db.begin().await.expect("begin");
+    let theirs = uuid::Uuid::new_v4();
+    first
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO places (id, municipality_id, name, kind) VALUES ($1, $2, $3, 'OTHER')",
+            [theirs.into(), municipality.into(), name.into()],
+        ))
+        .await
+        .expect("the first writer's place");
+    // The second names it through the API, and waits on the first's row in
+    // the unique index; once it waits, the first commits.
+    let editor = token("anna", &["municipality_editor"], &["0665"], &[]);
+    let record = app.gql_as(
+        Some(&editor),
+        "mutation ($input: ActivityInput!) { recordActivity(input: $input) { place { name } } }",
+        json!({ "input": { "municipality": "0665", "kind": "SAFETY_WALK",
+                           "place": name, "description": "Trygghetsvandring på torget" } }),
+    );
+    let commit_once_waited_on = async {
+        let waiting = Statement::from_string(
+            backend,
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        let waited = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            loop {
+                let row = db.query_one_raw(waiting.clone()).await.expect("activity");
+                let n: i64 = row.expect("a count").try_get("", "n").expect("n");
+                if n > 0 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+        .await;
+        assert!(
+            waited.is_ok(),
+            "the second writer never waited on the first"
+        );
+        first.commit().await.expect("commit");
+    };
+    let ((status, body), ()) = tokio::join!(record, commit_once_waited_on);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["recordActivity"]["place"]["name"], name);
+    let places: Vec<uuid::Uuid> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM places WHERE municipality_id = $1 AND name = $2",
+            [municipality.into(), name.into()],
+        ))
+        .await
+        .expect("places")
+        .iter()
+        .map(|row| row.try_get("", "id").expect("id"))
+        .collect();
+    assert_eq!(places, [theirs], "one place, the first writer's");
+});
