@@ -75,7 +75,7 @@ impl Application {
         let exported_rows = services.exported_rows.clone();
         let responses = services.responses.clone();
         let state = AppState {
-            graphql: graphql::build(settings.limits),
+            graphql: graphql::build(settings.limits, settings.introspection),
             services,
             settings: Arc::new(settings),
             verifier: verifier.clone(),

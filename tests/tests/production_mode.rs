@@ -1,8 +1,11 @@
 //! Under APP_ENV=production the schema explorer is closed unless asked for:
 //! no introspection and no GraphiQL page.
 
+use futures::{SinkExt, StreamExt};
 use serde_json::json;
-use tests::{Backend, TestApp};
+use tests::{Backend, TestApp, error_codes};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const SECRET: &str = "a-production-secret-that-is-long-enough";
 
@@ -23,9 +26,20 @@ async fn production_refuses_introspection_but_serves_queries() {
             json!({}),
         )
         .await;
-    // Closed introspection answers null: nothing of the schema is disclosed.
-    assert!(body["data"]["__schema"].is_null(), "{body}");
-    assert!(body["data"]["__type"].is_null(), "{body}");
+    // Closed introspection is refused with a code, before anything runs.
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    assert!(body["data"].is_null(), "{body}");
+    // Also when asked for through a fragment, and for `__type` alone.
+    for query in [
+        "query { ...schema } fragment schema on Query { __schema { queryType { name } } }",
+        "{ ... on Query { __type(name: \"Pledge\") { name } } }",
+    ] {
+        let body = app.gql(query, json!({})).await;
+        assert_eq!(error_codes(&body), ["FORBIDDEN"], "{query}: {body}");
+    }
+    // `__typename` is no introspection of the schema.
+    let data = app.data("{ __typename }", json!({})).await;
+    assert_eq!(data["__typename"], "Query");
     let data = app.data("{ focusAreas { code } }", json!({})).await;
     assert!(!data["focusAreas"].as_array().expect("list").is_empty());
 }
@@ -71,4 +85,65 @@ async fn production_refuses_to_start_on_the_development_secret() {
     })
     .expect_err("refused");
     assert!(err.to_string().contains("AUTH_HS256_SECRET"), "{err}");
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next text message the server sends, as JSON.
+async fn next_text(socket: &mut Socket) -> serde_json::Value {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("the server answers in time")
+            .expect("a message")
+            .expect("a readable message");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(text.as_str()).expect("JSON");
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, value: serde_json::Value) {
+    socket
+        .send(Message::Text(value.to_string().into()))
+        .await
+        .expect("send");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_refuses_introspection_over_the_websocket() {
+    let app = production(&[]).await;
+    let url = app.base_url.replace("http://", "ws://") + "/graphql/ws";
+    let mut request = url.into_client_request().expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the websocket upgrade succeeds");
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": {} }),
+    )
+    .await;
+    assert_eq!(next_text(&mut socket).await["type"], "connection_ack");
+    send(
+        &mut socket,
+        json!({ "type": "subscribe", "id": "1",
+                "payload": { "query": "{ __schema { types { name } } }" } }),
+    )
+    .await;
+    let answer = next_text(&mut socket).await;
+    assert_eq!(answer["id"], "1", "{answer}");
+    // graphql-transport-ws: an `error` message with the errors, or a
+    // `next` whose payload has them; in neither the schema.
+    let errors = match answer["type"].as_str() {
+        Some("error") => answer["payload"].clone(),
+        Some("next") => answer["payload"]["errors"].clone(),
+        other => panic!("unexpected {other:?}: {answer}"),
+    };
+    assert_eq!(errors[0]["extensions"]["code"], "FORBIDDEN", "{answer}");
+    assert!(!answer.to_string().contains("\"types\""), "{answer}");
 }

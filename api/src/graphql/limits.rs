@@ -39,11 +39,13 @@ where
 /// async-graphql's message for its complexity limit (validation/mod.rs).
 const TOO_COMPLEX: &str = "Query is too complex.";
 
-/// A schema whose requests are held to the query limits.
+/// A schema whose requests are held to the query limits, and refused
+/// introspection when it is turned off.
 #[derive(Clone)]
 pub struct Limited {
     schema: AppSchema,
     limits: QueryLimits,
+    introspection: bool,
 }
 
 impl std::fmt::Debug for Limited {
@@ -55,16 +57,32 @@ impl std::fmt::Debug for Limited {
 }
 
 impl Limited {
-    /// `schema`, built with `limited(…, limits)`.
-    pub(super) fn new(schema: AppSchema, limits: QueryLimits) -> Self {
-        Self { schema, limits }
+    /// `schema`, built with `limited(…, limits)`; `introspection`: whether
+    /// `__schema` and `__type` are answered.
+    pub(super) fn new(schema: AppSchema, limits: QueryLimits, introspection: bool) -> Self {
+        Self {
+            schema,
+            limits,
+            introspection,
+        }
     }
 
     /// The refusal of a request nested too deep or with too many aliases,
     /// if it is one. A document that does not parse is left to execution,
     /// which reports the syntax error; the parsed document is kept for it.
     fn refuse(&self, request: &mut Request) -> Option<Response> {
+        let operation = request.operation_name.clone();
         let doc = request.parsed_query().ok()?;
+        // Checked here, not with async-graphql's own switch alone: that
+        // answers `__schema` with null and no error, and only where a
+        // transport remembers to set it per request (the websocket did
+        // not). Every transport executes through this type.
+        if !self.introspection && introspects(doc, operation.as_deref()) {
+            return Some(Response::from_errors(vec![coded(
+                "introspection is turned off on this server".to_owned(),
+                code::FORBIDDEN,
+            )]));
+        }
         let deepest = depth(doc);
         let message = if deepest > self.limits.depth {
             format!(
@@ -123,11 +141,47 @@ impl Executor for Limited {
 }
 
 fn too_complex(message: String) -> ServerError {
+    coded(message, code::QUERY_TOO_COMPLEX)
+}
+
+fn coded(message: String, code: &str) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", code::QUERY_TOO_COMPLEX);
+    extensions.set("code", code);
     error.extensions = Some(extensions);
     error
+}
+
+/// Whether the operation to run (`operation`, or every one when unnamed)
+/// asks for `__schema` or `__type`: root fields, so only the root
+/// selection and the fragments spread into it are looked at.
+fn introspects(doc: &ExecutableDocument, operation: Option<&str>) -> bool {
+    fn of(set: &SelectionSet, doc: &ExecutableDocument, spread: &mut Vec<String>) -> bool {
+        set.items.iter().any(|item| match &item.node {
+            Selection::Field(field) => {
+                matches!(field.node.name.node.as_str(), "__schema" | "__type")
+            }
+            Selection::InlineFragment(inline) => of(&inline.node.selection_set.node, doc, spread),
+            Selection::FragmentSpread(fragment) => {
+                let name = fragment.node.fragment_name.node.as_str();
+                if spread.iter().any(|seen| seen == name) {
+                    return false;
+                }
+                spread.push(name.to_owned());
+                doc.fragments
+                    .get(name)
+                    .is_some_and(|f| of(&f.node.selection_set.node, doc, spread))
+            }
+        })
+    }
+    doc.operations.iter().any(|(name, op)| {
+        let chosen = match (operation, name) {
+            (Some(wanted), Some(name)) => name.as_str() == wanted,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        chosen && of(&op.node.selection_set.node, doc, &mut Vec::new())
+    })
 }
 
 /// The deepest nesting of fields in any operation, fragments counted

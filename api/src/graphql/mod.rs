@@ -50,15 +50,21 @@ pub struct Executors {
     pub cached: Limited,
 }
 
-/// The schemas with the configured query limits: what the server runs.
-pub fn build(limits: QueryLimits) -> Executors {
+/// The schemas with the configured query limits, answering introspection
+/// when `introspection`: what the server runs.
+pub fn build(limits: QueryLimits, introspection: bool) -> Executors {
     Executors {
-        uncached: Limited::new(limits::limited(schema(), limits).finish(), limits),
+        uncached: Limited::new(
+            limits::limited(schema(), limits).finish(),
+            limits,
+            introspection,
+        ),
         cached: Limited::new(
             limits::limited(schema(), limits)
                 .extension(public_version::PublicVersion)
                 .finish(),
             limits,
+            introspection,
         ),
     }
 }
