@@ -73,10 +73,10 @@ impl Limited {
     fn refuse(&self, request: &mut Request) -> Option<Response> {
         let operation = request.operation_name.clone();
         let doc = request.parsed_query().ok()?;
-        // Checked here, not with async-graphql's own switch alone: that
+        // Checked here rather than with async-graphql's own switch: that
         // answers `__schema` with null and no error, and only where a
-        // transport remembers to set it per request (the websocket did
-        // not). Every transport executes through this type.
+        // transport remembers to set it per request. Every transport
+        // executes through this type.
         if !self.introspection && introspects(doc, operation.as_deref()) {
             return Some(Response::from_errors(vec![coded(
                 "introspection is turned off on this server".to_owned(),

@@ -70,20 +70,6 @@ fn is_mutation(query: &str, operation: Option<&str>) -> bool {
     })
 }
 
-/// `request` with its context, and introspection as configured.
-pub(super) fn prepared(
-    state: &AppState,
-    request: async_graphql::Request,
-    context: RequestContext,
-) -> async_graphql::Request {
-    let request = request.data(context);
-    if state.settings.introspection {
-        request
-    } else {
-        request.disable_introspection()
-    }
-}
-
 async fn execute(
     state: AppState,
     headers: HeaderMap,
@@ -139,7 +125,7 @@ async fn execute(
             request_id.clone(),
             reference.clone(),
         );
-        prepared(&state, request, context)
+        request.data(context)
     };
     let mut response = match request {
         BatchRequest::Single(one) => {

@@ -10,7 +10,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use chrono::NaiveDate;
 
-use super::graphql_handler::{in_turn, prepared};
+use super::graphql_handler::in_turn;
 use super::response_cache::{Entry, Key};
 use super::{AppState, responses};
 use crate::graphql::context::RequestContext;
@@ -117,7 +117,7 @@ async fn run(
         reference,
     );
     let slot = Arc::new(VersionSlot::new(context.reader.clone(), known));
-    let request = prepared(state, request, context).data(slot.clone());
+    let request = request.data(context).data(slot.clone());
     let response = in_turn(state, &state.graphql.cached, request).await;
     (response, slot.versions())
 }

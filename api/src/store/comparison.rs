@@ -15,9 +15,10 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::decode::{Columns, Fast, FastAll as _, Row};
+use super::directory::Period;
 use super::entities::{comparison_cell, pledge};
 use super::figures::decode_figures;
-pub use super::figures::{Counts, Figures, calendar_year};
+pub use super::figures::{Counts, Figures};
 use super::reader::Reader;
 use super::rows::{MunicipalityRow, PledgeRow};
 use super::visibility;
@@ -54,6 +55,14 @@ pub struct Among {
     /// Whether they are every municipality there is: the statements then
     /// need no list of keys.
     pub every: bool,
+}
+
+/// The calendar year `year`.
+pub fn calendar_year(year: i32) -> Option<Period> {
+    Some(Period {
+        first: chrono::NaiveDate::from_ymd_opt(year, 1, 1)?,
+        last: chrono::NaiveDate::from_ymd_opt(year, 12, 31)?,
+    })
 }
 
 /// How much of the pledges in force a comparison reads.
@@ -222,13 +231,16 @@ impl Reader {
             .collect();
 
         // 2. The pledges in force in the year, if asked for.
+        let ids: Vec<Uuid> = match pledges {
+            PledgeRows::None => Vec::new(),
+            _ => among
+                .municipalities
+                .iter()
+                .filter_map(|m| stored.get(&(m.id, year)).and_then(|c| c.pledge_id))
+                .collect(),
+        };
         let mut rows: HashMap<Uuid, PledgeRow> = HashMap::new();
-        let ids: Vec<Uuid> = among
-            .municipalities
-            .iter()
-            .filter_map(|m| stored.get(&(m.id, year)).and_then(|c| c.pledge_id))
-            .collect();
-        if pledges != PledgeRows::None && !ids.is_empty() {
+        if !ids.is_empty() {
             let select = pledge::Entity::find()
                 .filter(visibility::pledges(&self.scope))
                 .filter(pledge::Column::Id.is_in(ids));

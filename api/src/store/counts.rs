@@ -108,10 +108,7 @@ pub struct Counts(Vec<(&'static str, u64)>);
 impl Counts {
     /// Adds `n` to the count of `key`.
     pub fn add(&mut self, key: &str, n: u64) {
-        match self.0.binary_search_by(|(held, _)| (*held).cmp(key)) {
-            Ok(at) => self.0[at].1 += n,
-            Err(at) => self.0.insert(at, (intern(key), n)),
-        }
+        self.add_interned(intern(key), n);
     }
 
     /// `add` of a key interned already. Stored counts are in key order,

@@ -36,7 +36,6 @@ use uuid::Uuid;
 
 pub use super::counts::Counts;
 use super::data_version::{self, Changed};
-use super::directory::Period;
 use super::entities::{
     activity, commitment, commitment_method, commitment_progress, comparison_cell,
     follow_up_report, pledge, pledge_focus_area,
@@ -117,14 +116,6 @@ pub(super) fn decode_figures(json: &str) -> ApiResult<Figures> {
 
 fn encode<T: Serialize>(value: &T) -> ApiResult<String> {
     serde_json::to_string(value).map_err(ApiError::internal)
-}
-
-/// The calendar year `year`.
-pub fn calendar_year(year: i32) -> Option<Period> {
-    Some(Period {
-        first: NaiveDate::from_ymd_opt(year, 1, 1)?,
-        last: NaiveDate::from_ymd_opt(year, 12, 31)?,
-    })
 }
 
 /// The years cells are kept for: every year a comparison can show, its
