@@ -32,6 +32,7 @@ mod reference_data;
 mod regional_comparison;
 mod schema_sdl;
 mod seeded_pledges;
+mod standard_introspection;
 mod statement_count;
 mod stored_figures;
 mod subscriptions;

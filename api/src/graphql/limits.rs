@@ -84,10 +84,15 @@ impl Limited {
             )]));
         }
         let deepest = depth(doc);
-        let message = if deepest > self.limits.depth {
+        let message = if deepest.data > self.limits.depth {
             format!(
-                "the query is nested {deepest} levels deep; at most {} are allowed",
-                self.limits.depth
+                "the query is nested {} levels deep; at most {} are allowed",
+                deepest.data, self.limits.depth
+            )
+        } else if deepest.introspection > INTROSPECTION_DEPTH {
+            format!(
+                "the introspection is nested {} levels deep; at most {INTROSPECTION_DEPTH} are allowed",
+                deepest.introspection
             )
         } else {
             let found = aliases(doc);
@@ -184,24 +189,67 @@ fn introspects(doc: &ExecutableDocument, operation: Option<&str>) -> bool {
     })
 }
 
+/// How deep `__schema` and `__type` may nest, counted from the meta
+/// field. The standard tools' queries (graphql-js, graphql-core) reach
+/// about 15, counted through their fragments (`tests/fixtures/
+/// introspection`); introspection reads only the in-memory schema, so this bound guards
+/// against absurd chains rather than against load.
+pub(crate) const INTROSPECTION_DEPTH: usize = 24;
+
+/// How deep a document nests: the data graph, and introspection.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Depth {
+    /// The deepest chain of data fields (a meta field counts as one level
+    /// of the data graph, and nothing below it does).
+    data: usize,
+    /// The deepest chain from a `__schema` or `__type` field down.
+    introspection: usize,
+}
+
 /// The deepest nesting of fields in any operation, fragments counted
 /// where they are spread, as async-graphql's validation counts it. A
 /// fragment spread inside itself is counted once; validation refuses it.
-fn depth(doc: &ExecutableDocument) -> usize {
-    fn of(set: &SelectionSet, doc: &ExecutableDocument, spread: &mut Vec<String>) -> usize {
+fn depth(doc: &ExecutableDocument) -> Depth {
+    /// The data depth of `set`; at the root, a meta field counts as one
+    /// level and its own depth goes into `meta`.
+    fn of(
+        set: &SelectionSet,
+        doc: &ExecutableDocument,
+        spread: &mut Vec<String>,
+        at_root: bool,
+        meta: &mut usize,
+    ) -> usize {
         set.items
             .iter()
             .map(|item| match &item.node {
-                Selection::Field(field) => 1 + of(&field.node.selection_set.node, doc, spread),
-                Selection::InlineFragment(fragment) => {
-                    of(&fragment.node.selection_set.node, doc, spread)
+                Selection::Field(field) => {
+                    let below = of(&field.node.selection_set.node, doc, spread, false, meta);
+                    if at_root && matches!(field.node.name.node.as_str(), "__schema" | "__type") {
+                        *meta = (*meta).max(1 + below);
+                        1
+                    } else {
+                        1 + below
+                    }
                 }
+                Selection::InlineFragment(fragment) => of(
+                    &fragment.node.selection_set.node,
+                    doc,
+                    spread,
+                    at_root,
+                    meta,
+                ),
                 Selection::FragmentSpread(name) => {
                     let name = &name.node.fragment_name.node;
                     match doc.fragments.get(name) {
                         Some(fragment) if !spread.iter().any(|s| s == name.as_str()) => {
                             spread.push(name.to_string());
-                            let inner = of(&fragment.node.selection_set.node, doc, spread);
+                            let inner = of(
+                                &fragment.node.selection_set.node,
+                                doc,
+                                spread,
+                                at_root,
+                                meta,
+                            );
                             spread.pop();
                             inner
                         }
@@ -212,11 +260,20 @@ fn depth(doc: &ExecutableDocument) -> usize {
             .max()
             .unwrap_or(0)
     }
-    doc.operations
-        .iter()
-        .map(|(_, op)| of(&op.node.selection_set.node, doc, &mut Vec::new()))
-        .max()
-        .unwrap_or(0)
+    let mut deepest = Depth::default();
+    for (_, op) in doc.operations.iter() {
+        let mut meta = 0;
+        let data = of(
+            &op.node.selection_set.node,
+            doc,
+            &mut Vec::new(),
+            true,
+            &mut meta,
+        );
+        deepest.data = deepest.data.max(data);
+        deepest.introspection = deepest.introspection.max(meta);
+    }
+    deepest
 }
 
 fn aliases_in(set: &SelectionSet) -> usize {
@@ -256,7 +313,23 @@ mod tests {
     }
 
     fn deepest(query: &str) -> usize {
-        depth(&async_graphql::parser::parse_query(query).expect("parses"))
+        depth(&async_graphql::parser::parse_query(query).expect("parses")).data
+    }
+
+    fn introspection(query: &str) -> usize {
+        depth(&async_graphql::parser::parse_query(query).expect("parses")).introspection
+    }
+
+    #[test]
+    fn meta_fields_count_against_the_introspection_bound_not_the_data_depth() {
+        let query = "{ __schema { types { fields { type { name } } } } me { subject } }";
+        assert_eq!(deepest(query), 2);
+        assert_eq!(introspection(query), 5);
+        // Through a fragment spread at the root, and `__type` alone.
+        let spread = "{ ...S } fragment S on Query { __type(name: \"P\") { fields { name } } }";
+        assert_eq!((deepest(spread), introspection(spread)), (1, 3));
+        // A data field named like a meta field below the root is data.
+        assert_eq!(deepest("{ a { __typename } }"), 2);
     }
 
     #[test]
