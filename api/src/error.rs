@@ -1,9 +1,12 @@
 //! The one error type of the API and its codes (API.md "Errors").
 //!
-//! `ApiError` deliberately has no `Display`: async-graphql converts any
-//! `Display` error into a client-visible message, which is how database
-//! messages leak. The only way out is the explicit `From<ApiError>` below,
-//! and internal errors become "internal error" there after being logged.
+//! `ApiError` deliberately has no `Display`, and async-graphql is built with
+//! `custom-error-conversion`, which removes its blanket conversion of any
+//! `Display` error into a client-visible message (how database messages
+//! leak). So a `?` on a `DbErr`, an `anyhow::Error` or a `DomainError` in a
+//! resolver does not compile unless it goes through `ApiError`; the only
+//! way out is the explicit `From<ApiError>` below, and internal errors
+//! become "internal error" there after being logged.
 
 use async_graphql::ErrorExtensions;
 use domain::DomainError;
@@ -177,6 +180,45 @@ mod tests {
     fn conflict_carries_the_current_version() {
         let (_, ext) = extensions(ApiError::Conflict { current_version: 7 });
         assert_eq!(ext["currentVersion"], 7);
+    }
+
+    /// Whether `async_graphql::Error: From<T>`, decided at compile time
+    /// (method resolution on a `&Probe<T>` prefers the impl on `Probe<T>`,
+    /// which exists only when the conversion does, over the fallback on
+    /// `&Probe<T>`, reached only by one more auto-reference).
+    struct Probe<T>(std::marker::PhantomData<T>);
+    trait Converts {
+        fn converts(&self) -> bool {
+            true
+        }
+    }
+    impl<T> Converts for Probe<T> where async_graphql::Error: From<T> {}
+    trait DoesNotConvert {
+        fn converts(&self) -> bool {
+            false
+        }
+    }
+    impl<T> DoesNotConvert for &Probe<T> {}
+
+    macro_rules! converts {
+        ($t:ty) => {
+            (&Probe::<$t>(std::marker::PhantomData)).converts()
+        };
+    }
+
+    #[test]
+    fn only_api_errors_become_graphql_errors_so_a_leak_does_not_compile() {
+        // A resolver's `?` converts into async_graphql::Error: from these
+        // it cannot, so their messages can never reach a client directly.
+        assert!(
+            !converts!(sea_orm::DbErr),
+            "DbErr converts to a client message"
+        );
+        assert!(!converts!(anyhow::Error));
+        assert!(!converts!(DomainError));
+        assert!(!converts!(std::io::Error));
+        // The way that exists: through ApiError, which hides internals.
+        assert!(converts!(ApiError));
     }
 
     #[test]
