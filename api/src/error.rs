@@ -24,6 +24,9 @@ pub mod code {
     pub const INTERNAL: &str = "INTERNAL";
 }
 
+/// What a client is told of an internal error (the detail is logged).
+pub const INTERNAL_MESSAGE: &str = "internal error";
+
 /// Everything that can go wrong in a request, as the client may learn it.
 #[derive(Debug, Clone)]
 pub enum ApiError {
@@ -92,7 +95,7 @@ impl ApiError {
             ),
             ApiError::NotFound => "not found".to_owned(),
             ApiError::BadUserInput { message, .. } => message.clone(),
-            ApiError::Internal(_) => "internal error".to_owned(),
+            ApiError::Internal(_) => INTERNAL_MESSAGE.to_owned(),
         }
     }
 }

@@ -163,9 +163,7 @@ fn coded(message: String, code: &str) -> ServerError {
 fn introspects(doc: &ExecutableDocument, operation: Option<&str>) -> bool {
     fn of(set: &SelectionSet, doc: &ExecutableDocument, spread: &mut Vec<String>) -> bool {
         set.items.iter().any(|item| match &item.node {
-            Selection::Field(field) => {
-                matches!(field.node.name.node.as_str(), "__schema" | "__type")
-            }
+            Selection::Field(field) => is_meta_field(&field.node.name.node),
             Selection::InlineFragment(inline) => of(&inline.node.selection_set.node, doc, spread),
             Selection::FragmentSpread(fragment) => {
                 let name = fragment.node.fragment_name.node.as_str();
@@ -189,15 +187,20 @@ fn introspects(doc: &ExecutableDocument, operation: Option<&str>) -> bool {
     })
 }
 
+/// The root fields that introspect the schema.
+fn is_meta_field(name: &str) -> bool {
+    matches!(name, "__schema" | "__type")
+}
+
 /// How deep `__schema` and `__type` may nest, counted from the meta
 /// field. The standard tools' queries (graphql-js, graphql-core) reach
 /// about 15, counted through their fragments (`tests/fixtures/
-/// introspection`); introspection reads only the in-memory schema, so this bound guards
-/// against absurd chains rather than against load.
-pub(crate) const INTROSPECTION_DEPTH: usize = 24;
+/// introspection`). Introspection reads only the in-memory schema, so
+/// this bound guards against absurd chains rather than against load.
+const INTROSPECTION_DEPTH: usize = 24;
 
 /// How deep a document nests: the data graph, and introspection.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default)]
 struct Depth {
     /// The deepest chain of data fields (a meta field counts as one level
     /// of the data graph, and nothing below it does).
@@ -206,8 +209,8 @@ struct Depth {
     introspection: usize,
 }
 
-/// The deepest nesting of fields in any operation, fragments counted
-/// where they are spread, as async-graphql's validation counts it. A
+/// The deepest nesting of fields in any operation, of data and of
+/// introspection, fragments counted where they are spread. A
 /// fragment spread inside itself is counted once; validation refuses it.
 fn depth(doc: &ExecutableDocument) -> Depth {
     /// The data depth of `set`; at the root, a meta field counts as one
@@ -224,7 +227,7 @@ fn depth(doc: &ExecutableDocument) -> Depth {
             .map(|item| match &item.node {
                 Selection::Field(field) => {
                     let below = of(&field.node.selection_set.node, doc, spread, false, meta);
-                    if at_root && matches!(field.node.name.node.as_str(), "__schema" | "__type") {
+                    if at_root && is_meta_field(&field.node.name.node) {
                         *meta = (*meta).max(1 + below);
                         1
                     } else {

@@ -5,7 +5,7 @@ use async_graphql::Response;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
 
-use crate::error::{ApiError, code};
+use crate::error::{ApiError, INTERNAL_MESSAGE, code};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
@@ -39,17 +39,11 @@ pub(super) fn classify_errors(response: &mut Response) {
         if has_code {
             continue;
         }
-        let input = error.path.is_empty()
-            || error.message.starts_with("Failed to parse \"")
-            || error.message.starts_with("Expected input type \"")
-            || error.message.starts_with("Invalid value for argument")
-            || (error.message.starts_with("Variable ")
-                && error.message.ends_with(" is not defined."));
-        let code = if input {
+        let code = if is_input_error(error) {
             code::BAD_USER_INPUT
         } else {
             tracing::error!(error = %error.message, path = ?error.path, "uncoded error");
-            error.message = "internal error".to_owned();
+            error.message = INTERNAL_MESSAGE.to_owned();
             code::INTERNAL
         };
         error
@@ -57,6 +51,25 @@ pub(super) fn classify_errors(response: &mut Response) {
             .get_or_insert_with(Default::default)
             .set("code", code);
     }
+}
+
+/// How async-graphql words the input errors it raises at a field
+/// (error.rs and context.rs of async-graphql 7.2).
+const INPUT_ERRORS_AT_A_FIELD: [&str; 3] = [
+    "Failed to parse \"",
+    "Expected input type \"",
+    "Invalid value for argument",
+];
+
+/// Whether an uncoded error is async-graphql's report of the client's
+/// input: any error before execution (no path), or coercion at a field.
+fn is_input_error(error: &async_graphql::ServerError) -> bool {
+    let message = error.message.as_str();
+    error.path.is_empty()
+        || INPUT_ERRORS_AT_A_FIELD
+            .iter()
+            .any(|prefix| message.starts_with(prefix))
+        || (message.starts_with("Variable ") && message.ends_with(" is not defined."))
 }
 
 /// Whether a response is a request error: the operation never ran (no
