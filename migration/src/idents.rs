@@ -210,6 +210,7 @@ pub(crate) enum AuditEntry {
     Before,
     After,
     RequestId,
+    ClientRequestId,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

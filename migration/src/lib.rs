@@ -17,6 +17,7 @@ mod m20261202_000008_create_police_organisation;
 mod m20261202_000009_record_provenance;
 mod m20261202_000010_create_figures;
 mod m20261202_000011_create_comparison_cells;
+mod m20261203_000012_client_request_id;
 mod support;
 
 /// Runs every migration of this crate.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_record_provenance::Migration),
             Box::new(m20261202_000010_create_figures::Migration),
             Box::new(m20261202_000011_create_comparison_cells::Migration),
+            Box::new(m20261203_000012_client_request_id::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 //! executable itself live in `api/tests/cli/`, because Cargo hands a
 //! package's binaries (`CARGO_BIN_EXE_api`) only to that package's tests.
 
+mod audit_request_ids;
 mod authorization_matrix;
 mod bad_input;
 mod concurrent_queries;

@@ -12,6 +12,7 @@ use chrono::{DurationRound, NaiveDate, Utc};
 
 use crate::error::{ApiError, ApiResult};
 use crate::events::Events;
+use crate::request_id::RequestId;
 use crate::scope::Scope;
 use crate::services::Services;
 use crate::store::commands::Actor;
@@ -31,8 +32,9 @@ pub struct RequestContext {
     pub(crate) writer: Writer,
     /// "Today" for this request, so a request spanning midnight stays consistent.
     pub today: NaiveDate,
-    /// The request id (x-request-id), for the audit log.
-    pub request_id: Option<String>,
+    /// The server's id of this request or websocket operation (and the
+    /// client's, kept apart), for the audit log and the logs.
+    pub request_id: RequestId,
     /// Where committed changes are announced.
     pub events: Events,
 }
@@ -47,12 +49,7 @@ impl std::fmt::Debug for RequestContext {
 }
 
 impl RequestContext {
-    pub fn new(
-        services: &Services,
-        scope: Scope,
-        today: NaiveDate,
-        request_id: Option<String>,
-    ) -> Self {
+    pub fn new(services: &Services, scope: Scope, today: NaiveDate, request_id: RequestId) -> Self {
         Self::with_reference(
             services,
             scope,
@@ -68,7 +65,7 @@ impl RequestContext {
         services: &Services,
         scope: Scope,
         today: NaiveDate,
-        request_id: Option<String>,
+        request_id: RequestId,
         reference: Arc<Reference>,
     ) -> Self {
         let scope = Arc::new(scope);
@@ -111,7 +108,8 @@ impl RequestContext {
     pub fn actor(&self) -> Actor<'_> {
         Actor {
             scope: &self.scope,
-            request_id: self.request_id.as_deref(),
+            request_id: Some(self.request_id.own()),
+            client_request_id: self.request_id.client(),
             today: self.today,
             // Microseconds: what PostgreSQL keeps, so both databases store
             // and return the same timestamps.

@@ -4,6 +4,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Executor as _};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -13,17 +14,20 @@ use super::{public, responses};
 use crate::error::ApiError;
 use crate::graphql::Limited;
 use crate::graphql::context::RequestContext;
+use crate::request_id::RequestId;
 
 pub(super) async fn post_graphql(
     State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
-    execute(state, headers, request).await
+    execute(state, request_id, headers, request).await
 }
 
 pub(super) async fn get_graphql(
     State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
     headers: HeaderMap,
     uri: Uri,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
@@ -51,7 +55,7 @@ pub(super) async fn get_graphql(
         };
         return responses::error(&headers, StatusCode::METHOD_NOT_ALLOWED, &err);
     }
-    execute(state, headers, request).await
+    execute(state, request_id, headers, request).await
 }
 
 /// Whether the operation to run is a mutation. Unparsable queries are left
@@ -72,6 +76,7 @@ fn is_mutation(query: &str, operation: Option<&str>) -> bool {
 
 async fn execute(
     state: AppState,
+    request_id: RequestId,
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
@@ -95,10 +100,6 @@ async fn execute(
             return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
         }
     };
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
     if let BatchRequest::Batch(items) = &request
         && items.len() > state.settings.limits.batch
     {

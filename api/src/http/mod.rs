@@ -14,14 +14,17 @@ mod websocket;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::Request;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::get;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenVerifier;
 use crate::config::Settings;
 use crate::graphql::Executors;
+use crate::request_id::RequestId;
 use crate::services::Services;
 
 /// Shared state of every handler.
@@ -55,21 +58,35 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         // Outermost first on the way in: assign an id, trace with it, and
         // send it back so a client can quote it when reporting a problem.
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let request_id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!(
-                    "request",
-                    method = %req.method(),
-                    path = %req.uri().path(),
-                    request_id = %request_id,
-                )
-            }),
-        )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.extensions().get::<RequestId>();
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                path = %req.uri().path(),
+                request_id = id.map_or("-", RequestId::own),
+                client_request_id = id.and_then(RequestId::client),
+            )
+        }))
+        .layer(middleware::from_fn(assign_request_id))
+}
+
+/// Gives the request the server's own id (see `request_id`): as an
+/// extension for the handlers, in place of any client-sent `x-request-id`
+/// header (so nothing further in can mistake the client's for ours), and
+/// on the response.
+async fn assign_request_id(mut req: Request, next: Next) -> Response {
+    const HEADER: &str = "x-request-id";
+    let id = RequestId::with_client(req.headers().get(HEADER).map(HeaderValue::as_bytes));
+    // A uuid is always a valid header value.
+    let own = HeaderValue::from_str(id.own()).ok();
+    if let Some(own) = &own {
+        req.headers_mut().insert(HEADER, own.clone());
+    }
+    req.extensions_mut().insert(id);
+    let mut response = next.run(req).await;
+    if let Some(own) = own {
+        response.headers_mut().insert(HEADER, own);
+    }
+    response
 }

@@ -15,6 +15,7 @@ use super::response_cache::{Entry, Key};
 use super::{AppState, responses};
 use crate::graphql::context::RequestContext;
 use crate::graphql::public_version::VersionSlot;
+use crate::request_id::RequestId;
 use crate::scope::Scope;
 use crate::store::data_version::{self, Versions};
 use crate::store::directory::Reference;
@@ -23,7 +24,7 @@ pub(super) async fn answer(
     state: &AppState,
     headers: &HeaderMap,
     today: NaiveDate,
-    request_id: Option<String>,
+    request_id: RequestId,
     request: Request,
 ) -> Response {
     let db = &state.services.db;
@@ -105,7 +106,7 @@ async fn run(
     state: &AppState,
     request: Request,
     today: NaiveDate,
-    request_id: &Option<String>,
+    request_id: &RequestId,
     reference: Arc<Reference>,
     known: Option<Versions>,
 ) -> (async_graphql::Response, Option<Versions>) {

@@ -5,11 +5,14 @@
 //! with 4403 Forbidden — never an anonymous connection — before
 //! async-graphql takes over.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::Data;
+use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::{Data, Executor};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
@@ -17,7 +20,9 @@ use futures::StreamExt;
 use serde_json::Value;
 
 use super::{AppState, authenticate};
+use crate::graphql::Limited;
 use crate::graphql::context::RequestContext;
+use crate::request_id::RequestId;
 use crate::scope::Scope;
 
 /// How long a client has to send `connection_init`.
@@ -30,12 +35,46 @@ const INIT_TIMED_OUT: u16 = 4408;
 
 pub(super) async fn upgrade(
     State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(state, socket, protocol))
+        .on_upgrade(move |socket| serve(state, request_id, socket, protocol))
+}
+
+/// The connection's executor: each operation runs in the connection's
+/// context (its scope) under a request id of its own, so that the audit
+/// entry of a mutation sent over the socket names that operation.
+#[derive(Clone)]
+struct PerOperation {
+    executor: Limited,
+    context: RequestContext,
+}
+
+impl PerOperation {
+    fn prepare(&self, request: async_graphql::Request) -> async_graphql::Request {
+        let mut context = self.context.clone();
+        context.request_id = context.request_id.next();
+        // Request data is looked up before the connection's session data.
+        request.data(context)
+    }
+}
+
+impl Executor for PerOperation {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        self.executor.execute(self.prepare(request)).await
+    }
+
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        self.executor
+            .execute_stream(self.prepare(request), session_data)
+    }
 }
 
 async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
@@ -68,7 +107,12 @@ async fn scope_from_init(state: &AppState, payload: &Value) -> Result<(Scope, Op
     Ok((scope, Some(expires)))
 }
 
-async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol) {
+async fn serve(
+    state: AppState,
+    request_id: RequestId,
+    mut socket: WebSocket,
+    protocol: GraphQLProtocol,
+) {
     let first = match tokio::time::timeout(INIT_TIMEOUT, socket.recv()).await {
         Ok(Some(Ok(message))) => message,
         Ok(_) => return,
@@ -89,18 +133,14 @@ async fn serve(state: AppState, mut socket: WebSocket, protocol: GraphQLProtocol
     let today = crate::calendar::today();
     // Each event is read afresh (see `subscription`): nothing the context
     // holds caches tenant data across events.
-    let context = RequestContext::new(&state.services, scope, today, None);
+    let executor = PerOperation {
+        executor: state.graphql.uncached.clone(),
+        context: RequestContext::new(&state.services, scope, today, request_id),
+    };
     let (sink, stream) = socket.split();
     // Hand async-graphql the connection_init it expects, then the rest.
     let stream = futures::stream::once(async move { Ok(first) }).chain(stream);
-    let session =
-        GraphQLWebSocket::new_with_pair(sink, stream, state.graphql.uncached.clone(), protocol)
-            .on_connection_init(move |_| async move {
-                let mut data = Data::default();
-                data.insert(context);
-                Ok(data)
-            })
-            .serve();
+    let session = GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol).serve();
     // The scope is the token's: when the token expires, so does the
     // connection (the client reconnects with a fresh token).
     let lifetime = expires

@@ -87,8 +87,17 @@ impl AuditEntry {
         self.0.after.clone().map(Json)
     }
 
-    /// The request id (x-request-id) of the change.
+    /// The server's id of the request (or websocket operation) that made
+    /// the change: the `x-request-id` of its response, and what the
+    /// server's logs are tagged with. Never a value the client chose.
     async fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
+    }
+
+    /// The `x-request-id` the client sent with the change, if any:
+    /// printable ASCII, at most 128 characters. Informational only — a
+    /// client may send anything here.
+    async fn client_request_id(&self) -> Option<&str> {
+        self.0.client_request_id.as_deref()
     }
 }

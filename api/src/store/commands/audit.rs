@@ -126,6 +126,7 @@ pub(crate) async fn record_reference<T: Serialize>(
         before: Set(snapshot(before)?),
         after: Set(snapshot(after)?),
         request_id: Set(actor.request_id.map(str::to_owned)),
+        client_request_id: Set(actor.client_request_id.map(str::to_owned)),
     })
     .exec_without_returning(db)
     .await?;

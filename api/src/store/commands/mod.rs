@@ -39,7 +39,10 @@ use crate::store::figures;
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
     pub scope: &'a Scope,
+    /// The server's own id of the request, never the client's.
     pub request_id: Option<&'a str>,
+    /// The `x-request-id` the client sent, sanitised; kept beside ours.
+    pub client_request_id: Option<&'a str>,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
     /// The role this write is made in, when one role of several acts

@@ -19,7 +19,10 @@ pub struct Model {
     pub before: Option<Json>,
     #[sea_orm(column_type = "Json")]
     pub after: Option<Json>,
+    /// The server's own id of the request (see `request_id`).
     pub request_id: Option<String>,
+    /// The `x-request-id` the client sent, sanitised; informational only.
+    pub client_request_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
