@@ -6,7 +6,9 @@
 //! leak). So a `?` on a `DbErr`, an `anyhow::Error` or a `DomainError` in a
 //! resolver does not compile unless it goes through `ApiError`; the only
 //! way out is the explicit `From<ApiError>` below, and internal errors
-//! become "internal error" there after being logged.
+//! become "internal error" there after being logged. Resolvers return
+//! `ApiResult` (subscription roots `Result<_, ApiError>`, the spelling
+//! async-graphql's macro recognises), never `async_graphql::Result`.
 
 use async_graphql::ErrorExtensions;
 use domain::DomainError;

@@ -3,7 +3,7 @@
 //! data. Authorization, versions, lifecycle and the audit entry are the
 //! command's business (see `store::commands`).
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object};
 use domain::{Approval, BoundedText, Transition};
 
 use super::context::request;
@@ -42,7 +42,11 @@ pub struct WorkflowMutation;
 #[Object]
 impl WorkflowMutation {
     /// Creates a DRAFT pledge for a municipality you may edit.
-    async fn create_pledge(&self, ctx: &Context<'_>, input: CreatePledgeInput) -> Result<Pledge> {
+    async fn create_pledge(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePledgeInput,
+    ) -> ApiResult<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row = commands::pledges::create(&rc.writer, &actor, input.parse()?).await?;
@@ -58,7 +62,7 @@ impl WorkflowMutation {
         id: ID,
         expected_version: i32,
         input: UpdatePledgeInput,
-    ) -> Result<Pledge> {
+    ) -> ApiResult<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
@@ -75,7 +79,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         pledge_id: ID,
         input: CommitmentInput,
-    ) -> Result<Commitment> {
+    ) -> ApiResult<Commitment> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&pledge_id, NodeKind::Pledge, "pledgeId")?;
@@ -93,7 +97,7 @@ impl WorkflowMutation {
         id: ID,
         expected_version: i32,
         input: CommitmentInput,
-    ) -> Result<Commitment> {
+    ) -> ApiResult<Commitment> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
@@ -112,7 +116,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         id: ID,
         expected_version: i32,
-    ) -> Result<ID> {
+    ) -> ApiResult<ID> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Commitment, "id")?;
@@ -132,7 +136,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         id: ID,
         side: Option<Party>,
-    ) -> Result<Pledge> {
+    ) -> ApiResult<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
@@ -159,7 +163,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         id: ID,
         expected_version: Option<i32>,
-    ) -> Result<Pledge> {
+    ) -> ApiResult<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
@@ -185,7 +189,7 @@ impl WorkflowMutation {
         id: ID,
         expected_version: Option<i32>,
         reason: String,
-    ) -> Result<Pledge> {
+    ) -> ApiResult<Pledge> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
@@ -210,7 +214,7 @@ impl WorkflowMutation {
         &self,
         ctx: &Context<'_>,
         input: FollowUpReportInput,
-    ) -> Result<FollowUpReport> {
+    ) -> ApiResult<FollowUpReport> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row = commands::follow_ups::create(&rc.writer, &actor, input.parse()?).await?;
@@ -224,7 +228,7 @@ impl WorkflowMutation {
         id: ID,
         expected_version: i32,
         input: FollowUpReportInput,
-    ) -> Result<FollowUpReport> {
+    ) -> ApiResult<FollowUpReport> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
@@ -236,7 +240,11 @@ impl WorkflowMutation {
 
     /// Publishes a DRAFT report of a published pledge; every commitment
     /// must have its progress entry.
-    async fn publish_follow_up_report(&self, ctx: &Context<'_>, id: ID) -> Result<FollowUpReport> {
+    async fn publish_follow_up_report(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> ApiResult<FollowUpReport> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
@@ -251,7 +259,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         id: ID,
         reason: String,
-    ) -> Result<FollowUpReport> {
+    ) -> ApiResult<FollowUpReport> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::FollowUpReport, "id")?;
@@ -263,7 +271,11 @@ impl WorkflowMutation {
     }
 
     /// Records an activity held (the evidence behind follow-ups).
-    async fn record_activity(&self, ctx: &Context<'_>, input: ActivityInput) -> Result<Activity> {
+    async fn record_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: ActivityInput,
+    ) -> ApiResult<Activity> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row = commands::activities::record(&rc.writer, &actor, input.parse()?).await?;
@@ -277,7 +289,7 @@ impl WorkflowMutation {
         commitment_id: ID,
         outcome: Outcome,
         comment: Option<String>,
-    ) -> Result<Commitment> {
+    ) -> ApiResult<Commitment> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&commitment_id, NodeKind::Commitment, "commitmentId")?;

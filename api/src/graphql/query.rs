@@ -1,7 +1,7 @@
 //! The `Query` root. Each resolver starts from the request's scope; codes
 //! and IDs from arguments are parsed through the domain before any lookup.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object};
 
 use super::context::request;
 use super::enums::{FollowUpStatus, PledgeStatus};
@@ -197,7 +197,7 @@ fn page_size(first: Option<i32>) -> ApiResult<u64> {
 impl Query {
     /// Fetches any object by its global ID. An ID the caller may not see is
     /// not found, exactly like one that never existed.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
         let rc = request(ctx)?;
         let (kind, key) = ids::decode_any(&id, "id")?;
         let found = match kind {
@@ -242,13 +242,17 @@ impl Query {
     }
 
     /// All municipalities, by name.
-    async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+    async fn municipalities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Municipality>> {
         let rc = request(ctx)?;
         Ok(Municipality::list(rc.reference.municipalities().to_vec()))
     }
 
     /// One municipality by SCB code, e.g. "0683".
-    async fn municipality(&self, ctx: &Context<'_>, code: String) -> Result<Option<Municipality>> {
+    async fn municipality(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> ApiResult<Option<Municipality>> {
         let rc = request(ctx)?;
         let code = domain::MunicipalityCode::parse(&code).map_err(ApiError::from)?;
         let row = rc
@@ -260,7 +264,7 @@ impl Query {
     }
 
     /// All local police areas, by name.
-    async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
+    async fn police_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<PoliceArea>> {
         let rc = request(ctx)?;
         Ok(PoliceArea::list(rc.reference.police_areas().to_vec()))
     }
@@ -279,7 +283,7 @@ impl Query {
         police_district: Option<String>,
         police_region: Option<String>,
         county: Option<String>,
-    ) -> Result<RegionalComparison> {
+    ) -> ApiResult<RegionalComparison> {
         let rc = request(ctx)?;
         let year = domain::Year::parse(year).map_err(ApiError::from)?.get();
         let mut given = [
@@ -326,7 +330,7 @@ impl Query {
     }
 
     /// The seven police regions, by name.
-    async fn police_regions(&self, ctx: &Context<'_>) -> Result<Vec<PoliceRegion>> {
+    async fn police_regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<PoliceRegion>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -338,7 +342,7 @@ impl Query {
     }
 
     /// The police districts (polisområden) a source names, by name.
-    async fn police_districts(&self, ctx: &Context<'_>) -> Result<Vec<PoliceDistrict>> {
+    async fn police_districts(&self, ctx: &Context<'_>) -> ApiResult<Vec<PoliceDistrict>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -350,7 +354,7 @@ impl Query {
     }
 
     /// The focus-area catalogue, by code.
-    async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
+    async fn focus_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<FocusArea>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -370,7 +374,7 @@ impl Query {
         filter: Option<PledgeFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<PledgeConnection> {
+    ) -> ApiResult<PledgeConnection> {
         let rc = request(ctx)?;
         let first = page_size(first)?;
         let after = after.as_deref().map(YearCursor::decode).transpose()?;
@@ -404,7 +408,7 @@ impl Query {
         filter: Option<AuditFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<AuditEntryConnection> {
+    ) -> ApiResult<AuditEntryConnection> {
         let rc = request(ctx)?;
         if rc.scope.caller().is_none() {
             return Err(
@@ -450,7 +454,7 @@ impl Query {
         filter: Option<FollowUpFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<FollowUpConnection> {
+    ) -> ApiResult<FollowUpConnection> {
         let rc = request(ctx)?;
         let first = page_size(first)?;
         let after = after
@@ -472,13 +476,13 @@ impl Query {
     }
 
     /// The caller as the server sees it; null for anonymous callers.
-    async fn me(&self, ctx: &Context<'_>) -> Result<Option<Viewer>> {
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Option<Viewer>> {
         let rc = request(ctx)?;
         Ok(rc.scope.caller().map(|_| Viewer(rc.scope.clone())))
     }
 
     /// One pledge by global ID.
-    async fn pledge(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Pledge>> {
+    async fn pledge(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Pledge>> {
         let rc = request(ctx)?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
         let row = rc

@@ -6,13 +6,14 @@
 //! What a field returns is the row as written; its nested reference fields
 //! answer from the snapshot this request started with.
 
-use async_graphql::{Context, InputObject, Object, Result};
+use async_graphql::{Context, InputObject, Object};
 
 use super::context::request;
 use super::scalars::Date;
 use super::types::coverage::PoliceAreaCoverage;
 use super::types::police_area::PoliceArea;
 use super::types::police_organisation::{PoliceDistrict, PoliceRegion};
+use crate::error::ApiResult;
 use crate::store::commands::reference::{self, NewArea, NewDistrict};
 
 /// A new police district.
@@ -71,7 +72,7 @@ impl ReferenceMutation {
         ctx: &Context<'_>,
         code: String,
         name: String,
-    ) -> Result<PoliceRegion> {
+    ) -> ApiResult<PoliceRegion> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let (code, name) = (reference::code(&code, "code")?, reference::name(&name)?);
@@ -86,7 +87,7 @@ impl ReferenceMutation {
         ctx: &Context<'_>,
         code: String,
         name: String,
-    ) -> Result<PoliceRegion> {
+    ) -> ApiResult<PoliceRegion> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let name = reference::name(&name)?;
@@ -100,7 +101,7 @@ impl ReferenceMutation {
         &self,
         ctx: &Context<'_>,
         input: PoliceDistrictInput,
-    ) -> Result<PoliceDistrict> {
+    ) -> ApiResult<PoliceDistrict> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let new = NewDistrict {
@@ -121,7 +122,7 @@ impl ReferenceMutation {
         ctx: &Context<'_>,
         code: String,
         name: String,
-    ) -> Result<PoliceDistrict> {
+    ) -> ApiResult<PoliceDistrict> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let name = reference::name(&name)?;
@@ -135,7 +136,7 @@ impl ReferenceMutation {
         &self,
         ctx: &Context<'_>,
         input: PoliceAreaInput,
-    ) -> Result<PoliceArea> {
+    ) -> ApiResult<PoliceArea> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let new = NewArea {
@@ -161,7 +162,7 @@ impl ReferenceMutation {
         ctx: &Context<'_>,
         code: String,
         name: String,
-    ) -> Result<PoliceArea> {
+    ) -> ApiResult<PoliceArea> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let name = reference::name(&name)?;
@@ -176,7 +177,7 @@ impl ReferenceMutation {
         &self,
         ctx: &Context<'_>,
         input: CoverageInput,
-    ) -> Result<PoliceAreaCoverage> {
+    ) -> ApiResult<PoliceAreaCoverage> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row = reference::add_coverage(
@@ -200,7 +201,7 @@ impl ReferenceMutation {
         municipality: String,
         police_area: String,
         valid_to: Date,
-    ) -> Result<PoliceAreaCoverage> {
+    ) -> ApiResult<PoliceAreaCoverage> {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let row =

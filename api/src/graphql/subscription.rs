@@ -3,7 +3,8 @@
 //! it could query: anonymous subscribers get published data only, and
 //! nobody hears of a draft outside their reach.
 
-use async_graphql::{Context, Result, Subscription as SubscriptionRoot};
+use crate::error::ApiError;
+use async_graphql::{Context, Subscription as SubscriptionRoot};
 use futures::{Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
@@ -49,7 +50,7 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
         municipality: Option<String>,
-    ) -> Result<impl Stream<Item = FollowUpReport> + use<>> {
+    ) -> Result<impl Stream<Item = FollowUpReport> + use<>, ApiError> {
         let rc = request(ctx)?.clone();
         let filter = municipality
             .map(|code| rc.reference.municipality_key(&code))
@@ -71,7 +72,7 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
         municipality: Option<String>,
-    ) -> Result<impl Stream<Item = Pledge> + use<>> {
+    ) -> Result<impl Stream<Item = Pledge> + use<>, ApiError> {
         let rc = request(ctx)?.clone();
         let filter = municipality
             .map(|code| rc.reference.municipality_key(&code))

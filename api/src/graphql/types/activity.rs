@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
+use crate::error::ApiResult;
 use crate::graphql::batch::{Children, Item, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::Method;
@@ -51,7 +52,7 @@ impl Activity {
     }
 
     /// What kind of activity.
-    async fn kind(&self) -> Result<Method> {
+    async fn kind(&self) -> ApiResult<Method> {
         Ok(stored(domain::Method::parse(&self.row().kind))?.into())
     }
 
@@ -66,7 +67,7 @@ impl Activity {
     }
 
     /// Where it took place.
-    async fn place(&self, ctx: &Context<'_>) -> Result<Option<Place>> {
+    async fn place(&self, ctx: &Context<'_>) -> ApiResult<Option<Place>> {
         let Some(id) = self.row().place_id else {
             return Ok(None);
         };
@@ -92,7 +93,7 @@ impl Activity {
     }
 
     /// The commitment this activity is evidence for.
-    async fn commitment(&self, ctx: &Context<'_>) -> Result<Option<Commitment>> {
+    async fn commitment(&self, ctx: &Context<'_>) -> ApiResult<Option<Commitment>> {
         let Some(id) = self.row().commitment_id else {
             return Ok(None);
         };

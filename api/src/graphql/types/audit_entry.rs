@@ -1,8 +1,9 @@
 //! `AuditEntry`: one write, as the audit log keeps it.
 
-use async_graphql::{Context, ID, Json, Object, Result};
+use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
 
+use crate::error::ApiResult;
 use crate::graphql::context::request;
 use crate::ids::{self, NodeKind};
 use crate::store::rows::AuditRow;
@@ -39,7 +40,7 @@ impl AuditEntry {
     }
 
     /// The municipality whose data changed.
-    async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>> {
+    async fn municipality(&self, ctx: &Context<'_>) -> ApiResult<Option<Municipality>> {
         let Some(id) = self.0.municipality_id else {
             return Ok(None);
         };

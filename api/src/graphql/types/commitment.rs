@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
@@ -84,13 +84,13 @@ impl Commitment {
     }
 
     /// Who carries it out.
-    async fn responsible(&self) -> Result<Party> {
+    async fn responsible(&self) -> ApiResult<Party> {
         Ok(stored(domain::Party::parse(&self.row().responsible))?.into())
     }
 
     /// Working method, when the commitment names one: the first of
     /// `methods`.
-    async fn method(&self) -> Result<Option<Method>> {
+    async fn method(&self) -> ApiResult<Option<Method>> {
         match &self.row().method {
             None => Ok(None),
             Some(m) => Ok(Some(stored(domain::Method::parse(m))?.into())),
@@ -100,7 +100,7 @@ impl Commitment {
     /// Every working method the commitment names, in the order it names
     /// them (e.g. "medborgardialoger, grannsamverkan och
     /// näringslivssamverkan"); empty when it names none.
-    async fn methods(&self, ctx: &Context<'_>) -> Result<Vec<Method>> {
+    async fn methods(&self, ctx: &Context<'_>) -> ApiResult<Vec<Method>> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().methods, || async {
             Ok(grouped(
@@ -142,7 +142,7 @@ impl Commitment {
     }
 
     /// The focus areas the commitment serves.
-    async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
+    async fn focus_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<FocusArea>> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().focus_areas, || async {
             Ok(grouped(
@@ -161,7 +161,7 @@ impl Commitment {
     }
 
     /// Named places the commitment is carried out at.
-    async fn places(&self, ctx: &Context<'_>) -> Result<Vec<Place>> {
+    async fn places(&self, ctx: &Context<'_>) -> ApiResult<Vec<Place>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().places, || async {
             Ok(Children::from_pairs(
@@ -173,7 +173,7 @@ impl Commitment {
     }
 
     /// Activities recorded as evidence for this commitment.
-    async fn activities(&self, ctx: &Context<'_>) -> Result<Vec<Activity>> {
+    async fn activities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Activity>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().activities, || async {
             let rows = rc.reader.activities_of(self.0.siblings()).await?;
@@ -188,7 +188,7 @@ impl Commitment {
     }
 
     /// Progress from the newest published report the caller may see.
-    async fn latest_progress(&self, ctx: &Context<'_>) -> Result<Option<CommitmentProgress>> {
+    async fn latest_progress(&self, ctx: &Context<'_>) -> ApiResult<Option<CommitmentProgress>> {
         Ok(self
             .progress(ctx)
             .await?
@@ -197,12 +197,12 @@ impl Commitment {
     }
 
     /// Every progress entry the caller may see, newest period first.
-    async fn progress_history(&self, ctx: &Context<'_>) -> Result<Vec<CommitmentProgress>> {
+    async fn progress_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CommitmentProgress>> {
         Ok(self.progress(ctx).await?)
     }
 
     /// Whether the commitment was kept, once rated at the pledge's end.
-    async fn outcome(&self, ctx: &Context<'_>) -> Result<Option<CommitmentOutcome>> {
+    async fn outcome(&self, ctx: &Context<'_>) -> ApiResult<Option<CommitmentOutcome>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().outcomes, || async {
             let rows = rc.reader.outcomes_of(self.0.siblings()).await?;
@@ -213,7 +213,7 @@ impl Commitment {
     }
 
     /// Period the target quantity is per, when a target is set.
-    async fn target_period(&self) -> Result<Option<PeriodKind>> {
+    async fn target_period(&self) -> ApiResult<Option<PeriodKind>> {
         match &self.row().target_period {
             None => Ok(None),
             Some(p) => Ok(Some(stored(domain::PeriodKind::parse(p))?.into())),
@@ -221,7 +221,7 @@ impl Commitment {
     }
 
     /// The pledge the commitment belongs to.
-    async fn pledge(&self, ctx: &Context<'_>) -> Result<Pledge> {
+    async fn pledge(&self, ctx: &Context<'_>) -> ApiResult<Pledge> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().pledges, || async {
             let rows = rc.reader.pledges_of_commitments(self.0.siblings()).await?;

@@ -5,6 +5,7 @@
 
 use async_graphql::Object;
 
+use crate::error::ApiResult;
 use crate::graphql::enums::PledgeStatus;
 use crate::store::comparison::Comparison;
 
@@ -38,7 +39,7 @@ impl MunicipalityComparison {
     }
 
     /// The status of that pledge; null if none.
-    async fn pledge_status(&self) -> async_graphql::Result<Option<PledgeStatus>> {
+    async fn pledge_status(&self) -> ApiResult<Option<PledgeStatus>> {
         Ok(match &self.pledge_status {
             Some(status) => Some(stored(domain::PledgeStatus::parse(status))?.into()),
             None => None,

@@ -3,8 +3,9 @@
 //! only when a client asks for it, with the same filter and scope as the
 //! page.
 
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 
+use crate::error::ApiResult;
 use crate::graphql::context::request;
 use crate::store::audit::AuditFilter;
 use crate::store::follow_ups::FollowUpFilter;
@@ -40,7 +41,7 @@ pub enum Total {
 }
 
 impl Total {
-    async fn count(&self, ctx: &Context<'_>) -> Result<u64> {
+    async fn count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
         let rc = request(ctx)?;
         Ok(match self {
             Total::Pledges(filter) => rc.reader.pledge_count(filter).await?,
@@ -117,7 +118,7 @@ macro_rules! connection {
             }
 
             /// How many items match the filter for this caller, across all pages.
-            async fn total_count(&self, ctx: &Context<'_>) -> Result<u64> {
+            async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
                 self.total.count(ctx).await
             }
         }

@@ -1,9 +1,9 @@
 //! `PoliceAreaCoverage`: a local police area covering a municipality
 //! during a period, with whether a source states the dates.
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::request;
 use crate::graphql::scalars::Date;
 use crate::store::rows::CoverageRow;
@@ -19,7 +19,7 @@ pub struct PoliceAreaCoverage(pub(crate) CoverageRow);
 #[Object]
 impl PoliceAreaCoverage {
     /// The local police area.
-    async fn police_area(&self, ctx: &Context<'_>) -> Result<PoliceArea> {
+    async fn police_area(&self, ctx: &Context<'_>) -> ApiResult<PoliceArea> {
         let rc = request(ctx)?;
         let reference = rc
             .reference_knowing(|r| r.police_area(self.0.police_area_id).is_some())
@@ -31,7 +31,7 @@ impl PoliceAreaCoverage {
     }
 
     /// The municipality covered.
-    async fn municipality(&self, ctx: &Context<'_>) -> Result<Municipality> {
+    async fn municipality(&self, ctx: &Context<'_>) -> ApiResult<Municipality> {
         let rc = request(ctx)?;
         let row = rc.reference.municipality(self.0.municipality_id).cloned();
         Ok(Municipality::list(vec![row.ok_or_else(|| {

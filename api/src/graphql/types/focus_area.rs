@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{RequestContext, request};
@@ -52,7 +52,7 @@ pub struct PledgeFocusArea(pub(crate) crate::graphql::batch::Item<PledgeFocusAre
 #[Object]
 impl PledgeFocusArea {
     /// The catalogue area.
-    async fn focus_area(&self, ctx: &Context<'_>) -> Result<FocusArea> {
+    async fn focus_area(&self, ctx: &Context<'_>) -> ApiResult<FocusArea> {
         Ok(catalogue(request(ctx)?, &self.0.row().focus_area_code)?)
     }
 
@@ -69,7 +69,7 @@ impl PledgeFocusArea {
 
     /// Narrower catalogue areas the pledge singles out within this one
     /// (e.g. men's violence against women within violent crime).
-    async fn special_focus(&self, ctx: &Context<'_>) -> Result<Vec<FocusArea>> {
+    async fn special_focus(&self, ctx: &Context<'_>) -> ApiResult<Vec<FocusArea>> {
         let rc = request(ctx)?;
         Ok(strings(&self.0.row().special_focus)
             .iter()

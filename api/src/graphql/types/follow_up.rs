@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::batch::{Children, Item, grouped, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{FollowUpStatus, Outcome, PeriodKind, ProgressStatus};
@@ -64,7 +64,7 @@ impl FollowUpReport {
     }
 
     /// The pledge, if the caller may see it (loaded for the whole batch).
-    async fn pledge_of(&self, ctx: &Context<'_>) -> Result<Option<Pledge>> {
+    async fn pledge_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Pledge>> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().pledges, || async {
             let ids: Vec<Uuid> = self
@@ -92,12 +92,12 @@ impl FollowUpReport {
     }
 
     /// The pledge followed up (null if the caller can no longer see it).
-    async fn pledge(&self, ctx: &Context<'_>) -> Result<Option<Pledge>> {
+    async fn pledge(&self, ctx: &Context<'_>) -> ApiResult<Option<Pledge>> {
         self.pledge_of(ctx).await
     }
 
     /// Kind of period: tertial, quarter, year-end or ad hoc.
-    async fn period_kind(&self) -> Result<PeriodKind> {
+    async fn period_kind(&self) -> ApiResult<PeriodKind> {
         Ok(stored(domain::PeriodKind::parse(&self.row().period_kind))?.into())
     }
 
@@ -113,13 +113,13 @@ impl FollowUpReport {
 
     /// Whether the report covers everything from the pledge's first day
     /// (cumulative reports may overlap other reports).
-    async fn cumulative(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
+    async fn cumulative(&self, ctx: &Context<'_>) -> ApiResult<Option<bool>> {
         let pledge = self.pledge_of(ctx).await?;
         Ok(pledge.map(|p| p.row().valid_from == self.row().period_start))
     }
 
     /// Lifecycle status.
-    async fn status(&self) -> Result<FollowUpStatus> {
+    async fn status(&self) -> ApiResult<FollowUpStatus> {
         Ok(stored(domain::FollowUpStatus::parse(&self.row().status))?.into())
     }
 
@@ -168,7 +168,7 @@ impl FollowUpReport {
     }
 
     /// One entry per commitment of the pledge.
-    async fn progress(&self, ctx: &Context<'_>) -> Result<Vec<CommitmentProgress>> {
+    async fn progress(&self, ctx: &Context<'_>) -> ApiResult<Vec<CommitmentProgress>> {
         if !self.shown() {
             return Ok(Vec::new());
         }
@@ -211,7 +211,7 @@ impl CommitmentProgress {
 #[Object]
 impl CommitmentProgress {
     /// The commitment.
-    async fn commitment(&self, ctx: &Context<'_>) -> Result<Commitment> {
+    async fn commitment(&self, ctx: &Context<'_>) -> ApiResult<Commitment> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().commitments, || async {
             let rows = rc.reader.commitments_of_progress(self.0.siblings()).await?;
@@ -225,7 +225,7 @@ impl CommitmentProgress {
     }
 
     /// The report this entry belongs to.
-    async fn report(&self, ctx: &Context<'_>) -> Result<Option<FollowUpReport>> {
+    async fn report(&self, ctx: &Context<'_>) -> ApiResult<Option<FollowUpReport>> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().reports, || async {
             let rows = rc.reader.reports_of_progress(self.0.siblings()).await?;
@@ -237,7 +237,7 @@ impl CommitmentProgress {
     }
 
     /// Status in the period.
-    async fn status(&self) -> Result<ProgressStatus> {
+    async fn status(&self) -> ApiResult<ProgressStatus> {
         Ok(stored(domain::ProgressStatus::parse(&self.entry().entry.status))?.into())
     }
 
@@ -254,7 +254,7 @@ impl CommitmentProgress {
     /// Activities recorded for the commitment within the report's period:
     /// counted from the evidence, not typed in. An undated activity counts
     /// in no period.
-    async fn counted_activities(&self, ctx: &Context<'_>) -> Result<i32> {
+    async fn counted_activities(&self, ctx: &Context<'_>) -> ApiResult<i32> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().activity_dates, || async {
             Ok(grouped(
@@ -286,7 +286,7 @@ pub struct CommitmentOutcome(pub(crate) Item<OutcomeRow, ()>);
 #[Object]
 impl CommitmentOutcome {
     /// The verdict.
-    async fn outcome(&self) -> Result<Outcome> {
+    async fn outcome(&self) -> ApiResult<Outcome> {
         Ok(stored(domain::Outcome::parse(&self.0.row().outcome))?.into())
     }
 

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object};
 use tokio::sync::OnceCell;
 
+use crate::error::ApiResult;
 use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
 use crate::ids::{self, NodeKind};
@@ -57,7 +58,7 @@ impl Municipality {
     }
 
     /// The county (län) the municipality lies in.
-    async fn county(&self, ctx: &Context<'_>) -> Result<Option<County>> {
+    async fn county(&self, ctx: &Context<'_>) -> ApiResult<Option<County>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -67,7 +68,7 @@ impl Municipality {
     }
 
     /// The local police area covering the municipality today.
-    async fn police_area(&self, ctx: &Context<'_>) -> Result<Option<PoliceArea>> {
+    async fn police_area(&self, ctx: &Context<'_>) -> ApiResult<Option<PoliceArea>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -78,7 +79,7 @@ impl Municipality {
 
     /// Which local police areas covered the municipality when, oldest
     /// first, with whether the dates are stated or inferred.
-    async fn police_area_coverage(&self, ctx: &Context<'_>) -> Result<Vec<PoliceAreaCoverage>> {
+    async fn police_area_coverage(&self, ctx: &Context<'_>) -> ApiResult<Vec<PoliceAreaCoverage>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -90,7 +91,7 @@ impl Municipality {
 
     /// The police district covering the municipality today, where a
     /// source names it.
-    async fn police_district(&self, ctx: &Context<'_>) -> Result<Option<PoliceDistrict>> {
+    async fn police_district(&self, ctx: &Context<'_>) -> ApiResult<Option<PoliceDistrict>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -100,7 +101,7 @@ impl Municipality {
     }
 
     /// The police region of the municipality's county.
-    async fn police_region(&self, ctx: &Context<'_>) -> Result<Option<PoliceRegion>> {
+    async fn police_region(&self, ctx: &Context<'_>) -> ApiResult<Option<PoliceRegion>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -110,7 +111,7 @@ impl Municipality {
     }
 
     /// The municipality's pledges the caller may see, newest year first.
-    async fn pledges(&self, ctx: &Context<'_>) -> Result<Vec<Pledge>> {
+    async fn pledges(&self, ctx: &Context<'_>) -> ApiResult<Vec<Pledge>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().pledges, || async {
             let ids: Vec<_> = self.0.siblings().iter().map(|m| m.id).collect();

@@ -1,7 +1,8 @@
 //! `Place`: a named place of a municipality.
 
-use async_graphql::{Object, Result};
+use async_graphql::Object;
 
+use crate::error::ApiResult;
 use crate::graphql::batch::Item;
 use crate::graphql::enums::PlaceKind;
 use crate::store::rows::PlaceRow;
@@ -21,7 +22,7 @@ impl Place {
     }
 
     /// What kind of place it is.
-    async fn kind(&self) -> Result<PlaceKind> {
+    async fn kind(&self) -> ApiResult<PlaceKind> {
         Ok(stored(domain::PlaceKind::parse(&self.0.row().kind))?.into())
     }
 

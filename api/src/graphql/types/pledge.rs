@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::batch::{Children, Item, keyed, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{BasisKind, Party, PledgeStatus, Provenance};
@@ -98,7 +98,7 @@ impl Pledge {
     }
 
     /// Lifecycle status.
-    async fn status(&self) -> Result<PledgeStatus> {
+    async fn status(&self) -> ApiResult<PledgeStatus> {
         Ok(stored(domain::PledgeStatus::parse(&self.row().status))?.into())
     }
 
@@ -113,7 +113,7 @@ impl Pledge {
     }
 
     /// Whether today falls within the validity period.
-    async fn in_force(&self, ctx: &Context<'_>) -> Result<bool> {
+    async fn in_force(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let today = request(ctx)?.today;
         Ok(self.row().valid_from <= today && today <= self.row().valid_to)
     }
@@ -129,7 +129,7 @@ impl Pledge {
     }
 
     /// The municipality (tenant) making the pledge.
-    async fn municipality(&self, ctx: &Context<'_>) -> Result<Municipality> {
+    async fn municipality(&self, ctx: &Context<'_>) -> ApiResult<Municipality> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().municipalities, || async {
             let mut ids: Vec<Uuid> = self
@@ -157,7 +157,7 @@ impl Pledge {
     }
 
     /// The local police area making the pledge.
-    async fn police_area(&self, ctx: &Context<'_>) -> Result<PoliceArea> {
+    async fn police_area(&self, ctx: &Context<'_>) -> ApiResult<PoliceArea> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().police_areas, || async {
             let mut ids: Vec<Uuid> = self.0.siblings().iter().map(|p| p.police_area_id).collect();
@@ -205,7 +205,7 @@ impl Pledge {
     }
 
     /// Kinds of evidence the pledge is built on (underlag).
-    async fn basis_kinds(&self) -> Result<Vec<BasisKind>> {
+    async fn basis_kinds(&self) -> ApiResult<Vec<BasisKind>> {
         strings(&self.row().basis_kinds)
             .iter()
             .map(|k| Ok(stored(domain::BasisKind::parse(k))?.into()))
@@ -235,7 +235,7 @@ impl Pledge {
     /// Where this record comes from: IMPORTED from the published document
     /// named by `sourceTitle`/`sourceUrl` (signed there; no approvals are
     /// recorded here), or RECORDED through this API.
-    async fn provenance(&self) -> Result<Provenance> {
+    async fn provenance(&self) -> ApiResult<Provenance> {
         Ok(stored(domain::Provenance::parse(&self.row().provenance))?.into())
     }
 
@@ -260,7 +260,7 @@ impl Pledge {
 
     /// Text about the pledge from other published documents (a news
     /// article), verbatim, each with its source.
-    async fn source_notes(&self) -> Result<Vec<SourceNote>> {
+    async fn source_notes(&self) -> ApiResult<Vec<SourceNote>> {
         let notes: Vec<SourceNoteRow> =
             stored_json(&self.row().source_notes).map_err(ApiError::internal)?;
         Ok(notes.into_iter().map(SourceNote).collect())
@@ -272,7 +272,7 @@ impl Pledge {
     }
 
     /// The earlier pledge this one replaces, if the caller may see it.
-    async fn supersedes(&self, ctx: &Context<'_>) -> Result<Option<Pledge>> {
+    async fn supersedes(&self, ctx: &Context<'_>) -> ApiResult<Option<Pledge>> {
         let Some(id) = self.row().supersedes_id else {
             return Ok(None);
         };
@@ -292,7 +292,7 @@ impl Pledge {
     }
 
     /// The focus areas with the pledge's own text about each, in order.
-    async fn focus_areas(&self, ctx: &Context<'_>) -> Result<Vec<PledgeFocusArea>> {
+    async fn focus_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<PledgeFocusArea>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().focus_areas, || async {
             let rows = rc.reader.pledge_focus_areas_of(self.0.siblings()).await?;
@@ -307,7 +307,7 @@ impl Pledge {
     }
 
     /// The commitments ("Detta gör vi genom att …"), ordered by position.
-    async fn commitments(&self, ctx: &Context<'_>) -> Result<Vec<Commitment>> {
+    async fn commitments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Commitment>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().commitments, || async {
             let rows = rc.reader.commitments_of(self.0.siblings()).await?;
@@ -322,7 +322,7 @@ impl Pledge {
     }
 
     /// The people who signed, municipality side first as in the documents.
-    async fn signatories(&self, ctx: &Context<'_>) -> Result<Vec<Signatory>> {
+    async fn signatories(&self, ctx: &Context<'_>) -> ApiResult<Vec<Signatory>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().signatories, || async {
             let rows = rc.reader.signatories_of(self.0.siblings()).await?;
@@ -337,7 +337,7 @@ impl Pledge {
     }
 
     /// Follow-up reports the caller may see, by period.
-    async fn follow_ups(&self, ctx: &Context<'_>) -> Result<Vec<FollowUpReport>> {
+    async fn follow_ups(&self, ctx: &Context<'_>) -> ApiResult<Vec<FollowUpReport>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().follow_ups, || async {
             let rows = rc.reader.follow_ups_of(self.0.siblings()).await?;
@@ -383,7 +383,7 @@ impl Signatory {
     }
 
     /// The side signed for: MUNICIPALITY or POLICE.
-    async fn party(&self) -> Result<Party> {
+    async fn party(&self) -> ApiResult<Party> {
         Ok(stored(domain::Party::parse(&self.0.row().party))?.into())
     }
 

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object};
 use tokio::sync::OnceCell;
 
+use crate::error::ApiResult;
 use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
 use crate::ids::{self, NodeKind};
@@ -61,7 +62,7 @@ impl PoliceArea {
 
     /// The police district (polisområde) it belongs to; null where no
     /// source names it.
-    async fn district(&self, ctx: &Context<'_>) -> Result<Option<PoliceDistrict>> {
+    async fn district(&self, ctx: &Context<'_>) -> ApiResult<Option<PoliceDistrict>> {
         let rc = request(ctx)?;
         Ok(self
             .row()
@@ -73,7 +74,7 @@ impl PoliceArea {
     }
 
     /// The police region (polisregion) it belongs to.
-    async fn region(&self, ctx: &Context<'_>) -> Result<Option<PoliceRegion>> {
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Option<PoliceRegion>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -83,7 +84,7 @@ impl PoliceArea {
     }
 
     /// The municipalities it covers today, by name.
-    async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+    async fn municipalities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Municipality>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().municipalities, || async {
             let mut pairs = Vec::new();

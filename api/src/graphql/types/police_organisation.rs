@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::request;
 use crate::store::rows::{PoliceDistrictRow, PoliceRegionRow};
 
@@ -32,7 +32,7 @@ impl PoliceRegion {
     }
 
     /// Its police districts, by name.
-    async fn districts(&self, ctx: &Context<'_>) -> Result<Vec<PoliceDistrict>> {
+    async fn districts(&self, ctx: &Context<'_>) -> ApiResult<Vec<PoliceDistrict>> {
         let rc = request(ctx)?;
         Ok(rc
             .reference
@@ -44,7 +44,7 @@ impl PoliceRegion {
 
     /// The municipalities of its counties, by name. A region is made of
     /// whole counties.
-    async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+    async fn municipalities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Municipality>> {
         let rc = request(ctx)?;
         let rows = rc
             .reference
@@ -89,7 +89,7 @@ impl PoliceDistrict {
     }
 
     /// The region it belongs to.
-    async fn region(&self, ctx: &Context<'_>) -> Result<PoliceRegion> {
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<PoliceRegion> {
         let rc = request(ctx)?;
         // The foreign key keeps the region there.
         let row = rc.reference.police_region(&self.0.region_code).cloned();
@@ -99,7 +99,7 @@ impl PoliceDistrict {
     }
 
     /// Its local police areas, by name (those a source names).
-    async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
+    async fn police_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<PoliceArea>> {
         let rc = request(ctx)?;
         Ok(PoliceArea::list(
             rc.reference.areas_of_district(&self.0.code),

@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 use uuid::Uuid;
 
+use crate::error::ApiResult;
 use crate::graphql::context::request;
 use crate::scope::{Reach, Scope};
 
@@ -18,7 +19,7 @@ use super::police_area::PoliceArea;
 pub struct Viewer(pub Arc<Scope>);
 
 /// The municipalities with these keys, in Swedish name order.
-fn municipalities(ctx: &Context<'_>, ids: BTreeSet<Uuid>) -> Result<Vec<Municipality>> {
+fn municipalities(ctx: &Context<'_>, ids: BTreeSet<Uuid>) -> ApiResult<Vec<Municipality>> {
     let rc = request(ctx)?;
     // The snapshot's list is in name order already.
     let rows = rc
@@ -31,7 +32,7 @@ fn municipalities(ctx: &Context<'_>, ids: BTreeSet<Uuid>) -> Result<Vec<Municipa
     Ok(Municipality::list(rows))
 }
 
-fn all_municipalities(ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+fn all_municipalities(ctx: &Context<'_>) -> ApiResult<Vec<Municipality>> {
     let rc = request(ctx)?;
     Ok(Municipality::list(rc.reference.municipalities().to_vec()))
 }
@@ -58,12 +59,12 @@ impl Viewer {
     }
 
     /// Municipalities named in the token.
-    async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+    async fn municipalities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Municipality>> {
         municipalities(ctx, self.0.municipalities())
     }
 
     /// Police areas named in the token.
-    async fn police_areas(&self, ctx: &Context<'_>) -> Result<Vec<PoliceArea>> {
+    async fn police_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<PoliceArea>> {
         let rc = request(ctx)?;
         let mut rows: Vec<_> = self
             .0
@@ -82,7 +83,7 @@ impl Viewer {
 
     /// Municipalities whose drafts and other unpublished data the caller
     /// reads (police areas resolved to the municipalities they cover today).
-    async fn readable_municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+    async fn readable_municipalities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Municipality>> {
         match self.0.reach() {
             Some(Reach::All) => all_municipalities(ctx),
             Some(Reach::Only(set)) => municipalities(ctx, set.clone()),
@@ -91,7 +92,7 @@ impl Viewer {
     }
 
     /// Municipalities whose pledges the caller may edit.
-    async fn editable_municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
+    async fn editable_municipalities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Municipality>> {
         match self.0.editable() {
             None => all_municipalities(ctx),
             Some(set) => municipalities(ctx, set),
