@@ -205,3 +205,53 @@ db_test!(
         assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
     }
 );
+
+db_test!(a_post_that_is_not_declared_json_is_415, |app| {
+    let body = json!({ "query": FOCUS_AREAS }).to_string();
+    // No content-type at all, and what fetch() sends for a string body.
+    for content_type in [None, Some("text/plain;charset=UTF-8")] {
+        let mut request = app.client.post(graphql_url(&app)).body(body.clone());
+        if let Some(value) = content_type {
+            request = request.header(CONTENT_TYPE, value);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        assert_eq!(response.status(), 415, "{content_type:?}");
+        let answer: Value = response.json().await.expect("json");
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{answer}"
+        );
+    }
+    // A charset is fine.
+    let response = app
+        .client
+        .post(graphql_url(&app))
+        .header(CONTENT_TYPE, "application/json; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .expect("request reaches the server");
+    assert_eq!(response.status(), 200);
+});
+
+db_test!(a_request_error_has_no_data_entry, |app| {
+    // Syntax and validation: the operation never ran, so there is no
+    // `data` at all (not even null).
+    for broken in ["{ focusAreas { code }", "{ noSuchField }"] {
+        for accept in ["application/graphql-response+json", "application/json"] {
+            let (_, body) = post_query(&app, accept, broken).await;
+            assert!(body.get("data").is_none(), "{broken} ({accept}): {body}");
+            assert!(body["errors"][0]["message"].is_string(), "{body}");
+        }
+    }
+    // An operation that ran keeps its `data` entry (here null: the failed
+    // field is non-null).
+    let (_, body) = post_query(
+        &app,
+        "application/graphql-response+json",
+        r#"{ municipality(code: "9999") { name } }"#,
+    )
+    .await;
+    assert!(body.get("data").is_some(), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
+});

@@ -22,6 +22,16 @@ pub(super) async fn post_graphql(
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
+    // A body must say it is JSON (GraphQL over HTTP): without this check
+    // any body, even one sent as text/plain or with no content-type, would
+    // be read as JSON.
+    if !is_json(&headers) {
+        let err = ApiError::BadUserInput {
+            field: None,
+            message: "a POST must have content-type application/json".to_owned(),
+        };
+        return responses::error(&headers, StatusCode::UNSUPPORTED_MEDIA_TYPE, &err);
+    }
     execute(state, request_id, headers, request).await
 }
 
@@ -56,6 +66,16 @@ pub(super) async fn get_graphql(
         return responses::error(&headers, StatusCode::METHOD_NOT_ALLOWED, &err);
     }
     execute(state, request_id, headers, request).await
+}
+
+/// Whether the request's content-type is `application/json` (any
+/// parameters, such as a charset, allowed).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Whether the operation to run is a mutation. Unparsable queries are left

@@ -71,7 +71,7 @@ pub(super) async fn answer(
     }
     responses::classify_errors(&mut response);
     let status = responses::status_for(headers, responses::is_request_error(&response));
-    let body = match serde_json::to_vec(&response) {
+    let body = match responses::body(&response) {
         Ok(body) => Bytes::from(body),
         Err(err) => {
             return responses::error(

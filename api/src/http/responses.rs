@@ -1,7 +1,7 @@
 //! Writing GraphQL responses: the media type the client asked for, and an
 //! error `code` on every error.
 
-use async_graphql::Response;
+use async_graphql::{BatchResponse, Response};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
 
@@ -106,12 +106,44 @@ pub(super) fn bytes(
         .into_response()
 }
 
+/// A GraphQL response as an HTTP body. A request error (the operation
+/// never ran) has no `data` entry at all, as the GraphQL spec says of an
+/// error raised before execution; async-graphql always writes
+/// `"data": null`, so the entry is taken out of those (rare) answers.
+pub(super) fn body(response: &Response) -> serde_json::Result<Vec<u8>> {
+    if !is_request_error(response) {
+        return serde_json::to_vec(response);
+    }
+    let mut value = serde_json::to_value(response)?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("data");
+    }
+    serde_json::to_vec(&value)
+}
+
+/// `body` of each response of a batch, as a JSON array.
+fn batch_body(batch: &BatchResponse) -> serde_json::Result<Vec<u8>> {
+    let many = match batch {
+        BatchResponse::Single(one) => return body(one),
+        BatchResponse::Batch(many) => many,
+    };
+    let mut out = vec![b'['];
+    for (n, one) in many.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend(body(one)?);
+    }
+    out.push(b']');
+    Ok(out)
+}
+
 pub(super) fn graphql(
     headers: &HeaderMap,
     status: StatusCode,
-    response: &impl serde::Serialize,
+    response: &BatchResponse,
 ) -> HttpResponse {
-    match serde_json::to_vec(response) {
+    match batch_body(response) {
         Ok(body) => (
             status,
             [(
