@@ -20,6 +20,9 @@ const CHANNEL: &str = "medborgarloften_events";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
     FollowUpPublished,
+    /// A report was withdrawn: for `followUpPublished`, a removal to
+    /// those who could see it and no longer can.
+    FollowUpWithdrawn,
     PledgeChanged,
     /// Reference data changed (an admin's write): every instance re-reads
     /// its reference snapshot. Carries no key.
@@ -32,6 +35,12 @@ pub struct Event {
     pub kind: EventKind,
     pub id: Uuid,
     pub municipality_id: Uuid,
+    /// Whether everyone could see the entity before the change (it was
+    /// published): a subscriber that cannot see it after the change gets
+    /// a removal even if it was never sent the entity. Missing (an older
+    /// instance's event): false.
+    #[serde(default)]
+    pub public_before: bool,
 }
 
 /// The event bus of one server process.
@@ -110,6 +119,18 @@ impl Events {
             kind: EventKind::PledgeChanged,
             id: pledge,
             municipality_id: municipality,
+            public_before: false,
+        })
+        .await;
+    }
+
+    /// A pledge was withdrawn; `was_published`: the public could see it.
+    pub async fn pledge_withdrawn(&self, pledge: Uuid, municipality: Uuid, was_published: bool) {
+        self.emit(Event {
+            kind: EventKind::PledgeChanged,
+            id: pledge,
+            municipality_id: municipality,
+            public_before: was_published,
         })
         .await;
     }
@@ -120,6 +141,7 @@ impl Events {
             kind: EventKind::ReferenceChanged,
             id: Uuid::nil(),
             municipality_id: Uuid::nil(),
+            public_before: false,
         })
         .await;
     }
@@ -129,6 +151,18 @@ impl Events {
             kind: EventKind::FollowUpPublished,
             id: row.id,
             municipality_id: row.municipality_id,
+            public_before: false,
+        })
+        .await;
+    }
+
+    /// A report was withdrawn; `was_published`: the public could see it.
+    pub async fn follow_up_withdrawn(&self, row: &FollowUpRow, was_published: bool) {
+        self.emit(Event {
+            kind: EventKind::FollowUpWithdrawn,
+            id: row.id,
+            municipality_id: row.municipality_id,
+            public_before: was_published,
         })
         .await;
     }

@@ -507,6 +507,80 @@ db_test!(
 );
 
 db_test!(
+    the_public_hears_that_a_published_pledge_and_report_were_withdrawn,
+    |app| {
+        let base = app.base_url.as_str();
+        let pledge = published_vaggeryd_pledge(base, "Snart tillbakadraget", 2026).await;
+        let vars = json!({ "m": "0665" });
+        let mut pledges = Subscriber::start(
+            "anonymous pledgeChanged",
+            base,
+            None,
+            "subscription ($m: String) { pledgeChanged(municipality: $m) { id status removed title commitments { id } } }",
+            vars.clone(),
+        )
+        .await;
+        let mut reports = Subscriber::start(
+            "anonymous followUpPublished",
+            base,
+            None,
+            "subscription ($m: String) { followUpPublished(municipality: $m) { id removed summary progress { comment } } }",
+            vars,
+        )
+        .await;
+        tokio::time::sleep(SETTLE).await;
+
+        // A report is published and withdrawn: the public hears of both,
+        // the second time as a removal with no content.
+        let report = publish_report(
+            base,
+            &vaggeryd_editor(),
+            &pledge,
+            "2026-01-01",
+            "2026-03-31",
+            "Synlig en stund",
+        )
+        .await;
+        let heard = reports.expect_event().await;
+        assert_eq!(heard["followUpPublished"]["id"], report.as_str(), "{heard}");
+        assert_eq!(heard["followUpPublished"]["removed"], false, "{heard}");
+        gql(
+            base,
+            &vaggeryd_editor(),
+            "mutation ($id: ID!) { withdrawFollowUpReport(id: $id, reason: \"Fel siffror\") { status } }",
+            json!({ "id": report }),
+        )
+        .await;
+        let heard = reports.expect_event().await;
+        assert_eq!(
+            heard["followUpPublished"],
+            json!({ "id": report, "removed": true, "summary": null, "progress": [] }),
+            "{heard}"
+        );
+
+        // The pledge was published before the public subscribed (it never
+        // received it) and is withdrawn: the public hears of the removal,
+        // with its identity and nothing of its content.
+        gql(
+            base,
+            &vaggeryd_editor(),
+            "mutation ($id: ID!) { withdrawPledge(id: $id, reason: \"Ersätts\") { status } }",
+            json!({ "id": pledge.id }),
+        )
+        .await;
+        let heard = pledges.expect_event().await;
+        assert_eq!(
+            heard["pledgeChanged"],
+            json!({
+                "id": pledge.id, "status": "WITHDRAWN", "removed": true,
+                "title": "Snart tillbakadraget", "commitments": [],
+            }),
+            "{heard}"
+        );
+    }
+);
+
+db_test!(
     a_subscription_to_an_unknown_municipality_is_refused_with_bad_user_input,
     |app| {
         for query in [PLEDGE_CHANGED, FOLLOW_UP_PUBLISHED] {

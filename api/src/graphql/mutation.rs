@@ -145,9 +145,10 @@ impl WorkflowMutation {
             Some(domain::Party::Municipality) => Some(Approval::Municipality),
             Some(domain::Party::Police) => Some(Approval::Police),
             Some(domain::Party::Joint) => {
-                return Err(
-                    ApiError::bad_input("side", "approve as MUNICIPALITY or POLICE").into(),
-                );
+                return Err(ApiError::bad_input(
+                    "side",
+                    "approve as MUNICIPALITY or POLICE",
+                ));
             }
         };
         let row = commands::pledges::approve(&rc.writer, &actor, key, side).await?;
@@ -167,7 +168,7 @@ impl WorkflowMutation {
         let rc = request(ctx)?;
         let actor = rc.author()?;
         let key = ids::decode(&id, NodeKind::Pledge, "id")?;
-        let row = commands::pledges::transition(
+        let (row, _) = commands::pledges::transition(
             &rc.writer,
             &actor,
             key,
@@ -196,7 +197,7 @@ impl WorkflowMutation {
         let reason = BoundedText::parse("reason", &reason, 2000)
             .map_err(ApiError::from)?
             .into_string();
-        let row = commands::pledges::transition(
+        let (row, was) = commands::pledges::transition(
             &rc.writer,
             &actor,
             key,
@@ -205,7 +206,13 @@ impl WorkflowMutation {
             Some(reason),
         )
         .await?;
-        rc.events.pledge_changed(row.id, row.municipality_id).await;
+        rc.events
+            .pledge_withdrawn(
+                row.id,
+                row.municipality_id,
+                was == domain::PledgeStatus::Published,
+            )
+            .await;
         Ok(Pledge::one(Visible::written(row)))
     }
 
@@ -266,7 +273,9 @@ impl WorkflowMutation {
         let reason = BoundedText::parse("reason", &reason, 2000)
             .map_err(ApiError::from)?
             .into_string();
-        let row = commands::follow_ups::withdraw(&rc.writer, &actor, key, reason).await?;
+        let (row, was_published) =
+            commands::follow_ups::withdraw(&rc.writer, &actor, key, reason).await?;
+        rc.events.follow_up_withdrawn(&row, was_published).await;
         Ok(FollowUpReport::one(Visible::written(row)))
     }
 

@@ -302,8 +302,7 @@ impl Query {
             return Err(ApiError::bad_input(
                 field,
                 "select by at most one of policeArea, policeDistrict, policeRegion and county",
-            )
-            .into());
+            ));
         }
         let period = calendar_year(year)
             .ok_or_else(|| ApiError::bad_input("year", format!("year {year} is out of range")))?;
@@ -411,9 +410,9 @@ impl Query {
     ) -> ApiResult<AuditEntryConnection> {
         let rc = request(ctx)?;
         if rc.scope.caller().is_none() {
-            return Err(
-                ApiError::Unauthenticated("sign in to read the audit log".to_owned()).into(),
-            );
+            return Err(ApiError::Unauthenticated(
+                "sign in to read the audit log".to_owned(),
+            ));
         }
         let first = page_size(first)?;
         let after = after

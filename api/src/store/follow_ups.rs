@@ -58,29 +58,8 @@ impl FollowUpFilter {
     }
 }
 
-/// A report of a sync page: its content when the caller may see it, or
-/// only its identity and change time when it is a removal to apply.
-#[derive(Debug, Clone)]
-pub enum Listed {
-    Shown(Visible<FollowUpRow>),
-    Removed(FollowUpRow),
-}
-
-impl Listed {
-    pub fn row(&self) -> &FollowUpRow {
-        match self {
-            Listed::Shown(row) => row,
-            Listed::Removed(row) => row,
-        }
-    }
-
-    pub fn shown(&self) -> Option<&Visible<FollowUpRow>> {
-        match self {
-            Listed::Shown(row) => Some(row),
-            Listed::Removed(_) => None,
-        }
-    }
-}
+/// A report of a sync page or an event (see `Listed`).
+pub type Listed = crate::store::Listed<FollowUpRow>;
 
 /// A progress entry with what the read path needs of its report (shared
 /// by the report's entries, not copied). The report's texts are not read
@@ -224,6 +203,26 @@ impl Reader {
                 .fast_all(&self.db)
                 .await?,
         ))
+    }
+
+    /// How the caller should hear of a change to report `id`: the report
+    /// when it may see it; its removal when it cannot but could before
+    /// (`could_see_before`); nothing otherwise.
+    pub async fn follow_up_change(
+        &self,
+        id: Uuid,
+        could_see_before: bool,
+    ) -> ApiResult<Option<Listed>> {
+        if let Some(row) = self.follow_ups_by_ids(&[id]).await?.pop() {
+            return Ok(Some(Listed::Shown(row)));
+        }
+        if !could_see_before {
+            return Ok(None);
+        }
+        let mut rows = follow_up_report::Entity::find_by_id(id)
+            .fast_all(&self.db)
+            .await?;
+        Ok(rows.pop().map(Listed::Removed))
     }
 
     /// The visible reports of the (visible) pledges, by period.

@@ -34,5 +34,5 @@ mod visible;
 mod writer;
 
 pub use reader::Reader;
-pub use visible::Visible;
+pub use visible::{Listed, Visible};
 pub use writer::Writer;

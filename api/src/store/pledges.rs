@@ -15,7 +15,7 @@ use super::entities::{pledge, pledge_focus_area, signatory};
 use super::reader::{Reader, keys};
 use super::rows::{CommitmentRow, PledgeFocusAreaRow, PledgeRow, SignatoryRow};
 use super::visibility;
-use super::visible::Visible;
+use super::visible::{Listed, Visible};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::YearCursor;
 use crate::scope::Scope;
@@ -116,6 +116,24 @@ impl Reader {
                 .fast_all(&self.db)
                 .await?,
         ))
+    }
+
+    /// How the caller should hear of a change to pledge `id`: the pledge
+    /// when it may see it; its removal when it cannot but could before
+    /// (`could_see_before`); nothing otherwise.
+    pub async fn pledge_change(
+        &self,
+        id: Uuid,
+        could_see_before: bool,
+    ) -> ApiResult<Option<Listed<PledgeRow>>> {
+        if let Some(row) = self.pledges_by_ids(&[id]).await?.pop() {
+            return Ok(Some(Listed::Shown(row)));
+        }
+        if !could_see_before {
+            return Ok(None);
+        }
+        let mut rows = pledge::Entity::find_by_id(id).fast_all(&self.db).await?;
+        Ok(rows.pop().map(Listed::Removed))
     }
 
     /// The visible pledges of each municipality, newest year first.

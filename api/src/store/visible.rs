@@ -37,3 +37,29 @@ impl<T> Deref for Visible<T> {
         &self.0
     }
 }
+
+/// A row of a sync page or a subscription event: its content when the
+/// caller may see it, or only its identity when it is a removal to apply
+/// (the caller could see it before and cannot now). A removed row is not
+/// `Visible`: nothing may load its children or show its content.
+#[derive(Debug, Clone)]
+pub enum Listed<T> {
+    Shown(Visible<T>),
+    Removed(T),
+}
+
+impl<T> Listed<T> {
+    pub fn row(&self) -> &T {
+        match self {
+            Listed::Shown(row) => row,
+            Listed::Removed(row) => row,
+        }
+    }
+
+    pub fn shown(&self) -> Option<&Visible<T>> {
+        match self {
+            Listed::Shown(row) => Some(row),
+            Listed::Removed(_) => None,
+        }
+    }
+}

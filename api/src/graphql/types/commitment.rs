@@ -7,7 +7,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::batch::{Children, Item, grouped, keyed, once};
+use crate::graphql::batch::{Children, Item, grouped, once};
 use crate::graphql::context::request;
 use crate::graphql::enums::{Method, Party, PeriodKind};
 use crate::ids::{self, NodeKind};
@@ -225,7 +225,7 @@ impl Commitment {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().pledges, || async {
             let rows = rc.reader.pledges_of_commitments(self.0.siblings()).await?;
-            Ok(keyed(rows, |p| p.id, Pledge))
+            Ok(Pledge::keyed(rows))
         })
         .await?;
         Ok(all

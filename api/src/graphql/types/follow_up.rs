@@ -41,6 +41,11 @@ impl FollowUpReport {
         Item::all(rows).into_iter().map(Self).collect()
     }
 
+    /// A report of a subscription event: shown, or a removal.
+    pub(crate) fn event(entry: Listed) -> Self {
+        Self(Item::one(entry))
+    }
+
     pub(crate) fn one(row: Visible<FollowUpRow>) -> Self {
         Self(Item::one(Listed::Shown(row)))
     }
@@ -74,7 +79,7 @@ impl FollowUpReport {
                 .map(|r| r.row().pledge_id)
                 .collect();
             let rows = rc.reader.pledges_by_ids(&ids).await?;
-            Ok(keyed(rows, |p| p.id, Pledge))
+            Ok(Pledge::keyed(rows))
         })
         .await?;
         Ok(all.get(&self.row().pledge_id).cloned())

@@ -10,7 +10,7 @@ use crate::error::ApiResult;
 use crate::graphql::batch::{Children, Item, once};
 use crate::graphql::context::request;
 use crate::ids::{self, NodeKind};
-use crate::store::Visible;
+use crate::store::Listed;
 use crate::store::rows::{CountyRow, MunicipalityRow, PledgeRow};
 
 use super::coverage::PoliceAreaCoverage;
@@ -21,7 +21,7 @@ use super::police_organisation::{PoliceDistrict, PoliceRegion};
 /// What has been loaded for a batch of municipalities.
 #[derive(Debug, Default)]
 pub(crate) struct MunicipalityLoaded {
-    pledges: OnceCell<Children<Visible<PledgeRow>, PledgeLoaded>>,
+    pledges: OnceCell<Children<Listed<PledgeRow>, PledgeLoaded>>,
 }
 
 /// A Swedish municipality (kommun). Each pledge belongs to one.
@@ -116,7 +116,7 @@ impl Municipality {
         let children = once(&self.0.loaded().pledges, || async {
             let ids: Vec<_> = self.0.siblings().iter().map(|m| m.id).collect();
             let rows = rc.reader.pledges_of_municipalities(&ids).await?;
-            Ok(Children::new(rows, |p| p.municipality_id))
+            Ok(Pledge::children(rows, |p| p.municipality_id))
         })
         .await?;
         Ok(children.of(self.row().id).into_iter().map(Pledge).collect())

@@ -13,11 +13,11 @@ use crate::graphql::context::request;
 use crate::graphql::enums::{BasisKind, Party, PledgeStatus, Provenance};
 use crate::graphql::scalars::Date;
 use crate::ids::{self, NodeKind};
-use crate::store::Visible;
-use crate::store::follow_ups::Listed;
+use crate::store::follow_ups::Listed as ListedReport;
 use crate::store::rows::{
     CommitmentRow, PledgeFocusAreaRow, PledgeRow, SignatoryRow, SourceNoteRow,
 };
+use crate::store::{Listed, Visible};
 
 use super::commitment::{Commitment, CommitmentLoaded};
 use super::focus_area::PledgeFocusArea;
@@ -35,26 +35,57 @@ pub(crate) struct PledgeLoaded {
     focus_areas: OnceCell<Children<PledgeFocusAreaRow, ()>>,
     commitments: OnceCell<Children<Visible<CommitmentRow>, CommitmentLoaded>>,
     signatories: OnceCell<Children<SignatoryRow, ()>>,
-    follow_ups: OnceCell<Children<Listed, FollowUpLoaded>>,
+    follow_ups: OnceCell<Children<ListedReport, FollowUpLoaded>>,
 }
 
 /// A citizen pledge (medborgarlöfte): what a municipality and its local
-/// police area promise their residents for a period, and why.
+/// police area promise their residents for a period, and why. In a
+/// `pledgeChanged` event, a pledge the subscriber can no longer see comes
+/// with `removed: true` and its identity only (see `removed`).
 #[derive(Debug, Clone)]
-pub struct Pledge(pub(crate) Item<Visible<PledgeRow>, PledgeLoaded>);
+pub struct Pledge(pub(crate) Item<Listed<PledgeRow>, PledgeLoaded>);
 
 impl Pledge {
     /// One object per row, resolved together.
     pub(crate) fn list(rows: Vec<Visible<PledgeRow>>) -> Vec<Self> {
-        Item::all(rows).into_iter().map(Self).collect()
+        Item::all(shown(rows)).into_iter().map(Self).collect()
     }
 
     pub(crate) fn one(row: Visible<PledgeRow>) -> Self {
-        Self(Item::one(row))
+        Self(Item::one(Listed::Shown(row)))
+    }
+
+    /// A pledge of a subscription event: shown, or a removal.
+    pub(crate) fn event(entry: Listed<PledgeRow>) -> Self {
+        Self(Item::one(entry))
+    }
+
+    /// One batch of `rows`, by id.
+    pub(crate) fn keyed(rows: Vec<Visible<PledgeRow>>) -> HashMap<Uuid, Self> {
+        keyed(shown(rows), |p| p.row().id, Self)
+    }
+
+    /// One batch of `rows`, grouped by `parent`.
+    pub(crate) fn children(
+        rows: Vec<Visible<PledgeRow>>,
+        parent: impl Fn(&PledgeRow) -> Uuid,
+    ) -> Children<Listed<PledgeRow>, PledgeLoaded> {
+        Children::new(shown(rows), |p| parent(p.row()))
     }
 
     pub(crate) fn row(&self) -> &PledgeRow {
-        self.0.row()
+        self.0.row().row()
+    }
+
+    /// The row, when the caller may see its content (not a removal).
+    fn content(&self) -> Option<&PledgeRow> {
+        self.0.row().shown().map(|row| &**row)
+    }
+
+    /// The rows of the batch the caller may see, for loading children: a
+    /// removal has none to show.
+    fn visible_siblings(&self) -> impl Iterator<Item = &Visible<PledgeRow>> {
+        self.0.siblings().iter().filter_map(Listed::shown)
     }
 
     /// The fields resolved from a pledge's head columns alone (those of
@@ -75,7 +106,12 @@ impl Pledge {
         "version",
         "municipality",
         "policeArea",
+        "removed",
     ];
+}
+
+fn shown(rows: Vec<Visible<PledgeRow>>) -> Vec<Listed<PledgeRow>> {
+    rows.into_iter().map(Listed::Shown).collect()
 }
 
 /// A citizen pledge (medborgarlöfte): what a municipality and its local
@@ -136,7 +172,7 @@ impl Pledge {
                 .0
                 .siblings()
                 .iter()
-                .map(|p| p.municipality_id)
+                .map(|p| p.row().municipality_id)
                 .collect();
             ids.sort_unstable();
             ids.dedup();
@@ -160,7 +196,12 @@ impl Pledge {
     async fn police_area(&self, ctx: &Context<'_>) -> ApiResult<PoliceArea> {
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().police_areas, || async {
-            let mut ids: Vec<Uuid> = self.0.siblings().iter().map(|p| p.police_area_id).collect();
+            let mut ids: Vec<Uuid> = self
+                .0
+                .siblings()
+                .iter()
+                .map(|p| p.row().police_area_id)
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             let reference = rc
@@ -181,32 +222,38 @@ impl Pledge {
 
     /// Opening text explaining the pledge, before the promise itself.
     async fn introduction(&self) -> Option<&str> {
-        self.row().introduction.as_deref()
+        self.content().and_then(|row| row.introduction.as_deref())
     }
 
     /// The promise ("… lovar att …"), verbatim.
     async fn promise_statement(&self) -> Option<&str> {
-        self.row().promise_statement.as_deref()
+        self.content()
+            .and_then(|row| row.promise_statement.as_deref())
     }
 
     /// The general situation picture (lägesbild).
     async fn situation_picture(&self) -> Option<&str> {
-        self.row().situation_picture.as_deref()
+        self.content()
+            .and_then(|row| row.situation_picture.as_deref())
     }
 
     /// The expected effect (effekt).
     async fn expected_effect(&self) -> Option<&str> {
-        self.row().expected_effect.as_deref()
+        self.content()
+            .and_then(|row| row.expected_effect.as_deref())
     }
 
     /// Background (bakgrund): how the pledge came about.
     async fn background(&self) -> Option<&str> {
-        self.row().background.as_deref()
+        self.content().and_then(|row| row.background.as_deref())
     }
 
     /// Kinds of evidence the pledge is built on (underlag).
     async fn basis_kinds(&self) -> ApiResult<Vec<BasisKind>> {
-        strings(&self.row().basis_kinds)
+        let Some(row) = self.content() else {
+            return Ok(Vec::new());
+        };
+        strings(&row.basis_kinds)
             .iter()
             .map(|k| Ok(stored(domain::BasisKind::parse(k))?.into()))
             .collect()
@@ -214,22 +261,22 @@ impl Pledge {
 
     /// How the pledge is followed up (uppföljning).
     async fn follow_up_plan(&self) -> Option<&str> {
-        self.row().follow_up_plan.as_deref()
+        self.content().and_then(|row| row.follow_up_plan.as_deref())
     }
 
     /// Who prepared the pledge, as the document names them.
     async fn prepared_by(&self) -> Option<&str> {
-        self.row().prepared_by.as_deref()
+        self.content().and_then(|row| row.prepared_by.as_deref())
     }
 
     /// Title of the source document.
     async fn source_title(&self) -> Option<&str> {
-        self.row().source_title.as_deref()
+        self.content().and_then(|row| row.source_title.as_deref())
     }
 
     /// Where the source document is published.
     async fn source_url(&self) -> Option<&str> {
-        self.row().source_url.as_deref()
+        self.content().and_then(|row| row.source_url.as_deref())
     }
 
     /// Where this record comes from: IMPORTED from the published document
@@ -255,37 +302,39 @@ impl Pledge {
     /// What in this record was inferred rather than taken from its source,
     /// and why; null when nothing was.
     async fn inference_note(&self) -> Option<&str> {
-        self.row().inference_note.as_deref()
+        self.content().and_then(|row| row.inference_note.as_deref())
     }
 
     /// Text about the pledge from other published documents (a news
     /// article), verbatim, each with its source.
     async fn source_notes(&self) -> ApiResult<Vec<SourceNote>> {
+        let Some(row) = self.content() else {
+            return Ok(Vec::new());
+        };
         let notes: Vec<SourceNoteRow> =
-            stored_json(&self.row().source_notes).map_err(ApiError::internal)?;
+            stored_json(&row.source_notes).map_err(ApiError::internal)?;
         Ok(notes.into_iter().map(SourceNote).collect())
     }
 
     /// Why the pledge was withdrawn, when it was.
     async fn withdrawn_reason(&self) -> Option<&str> {
-        self.row().withdrawn_reason.as_deref()
+        self.content()
+            .and_then(|row| row.withdrawn_reason.as_deref())
     }
 
     /// The earlier pledge this one replaces, if the caller may see it.
     async fn supersedes(&self, ctx: &Context<'_>) -> ApiResult<Option<Pledge>> {
-        let Some(id) = self.row().supersedes_id else {
+        let Some(id) = self.content().and_then(|row| row.supersedes_id) else {
             return Ok(None);
         };
         let rc = request(ctx)?;
         let all = once(&self.0.loaded().supersedes, || async {
             let ids: Vec<Uuid> = self
-                .0
-                .siblings()
-                .iter()
+                .visible_siblings()
                 .filter_map(|p| p.supersedes_id)
                 .collect();
             let rows = rc.reader.pledges_by_ids(&ids).await?;
-            Ok(keyed(rows, |p| p.id, Pledge))
+            Ok(Pledge::keyed(rows))
         })
         .await?;
         Ok(all.get(&id).cloned())
@@ -295,7 +344,10 @@ impl Pledge {
     async fn focus_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<PledgeFocusArea>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().focus_areas, || async {
-            let rows = rc.reader.pledge_focus_areas_of(self.0.siblings()).await?;
+            let rows = rc
+                .reader
+                .pledge_focus_areas_of(self.visible_siblings())
+                .await?;
             Ok(Children::new(rows, |f| f.pledge_id))
         })
         .await?;
@@ -310,7 +362,7 @@ impl Pledge {
     async fn commitments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Commitment>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().commitments, || async {
-            let rows = rc.reader.commitments_of(self.0.siblings()).await?;
+            let rows = rc.reader.commitments_of(self.visible_siblings()).await?;
             Ok(Children::new(rows, |c| c.pledge_id))
         })
         .await?;
@@ -325,7 +377,7 @@ impl Pledge {
     async fn signatories(&self, ctx: &Context<'_>) -> ApiResult<Vec<Signatory>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().signatories, || async {
-            let rows = rc.reader.signatories_of(self.0.siblings()).await?;
+            let rows = rc.reader.signatories_of(self.visible_siblings()).await?;
             Ok(Children::new(rows, |s| s.pledge_id))
         })
         .await?;
@@ -340,9 +392,9 @@ impl Pledge {
     async fn follow_ups(&self, ctx: &Context<'_>) -> ApiResult<Vec<FollowUpReport>> {
         let rc = request(ctx)?;
         let children = once(&self.0.loaded().follow_ups, || async {
-            let rows = rc.reader.follow_ups_of(self.0.siblings()).await?;
+            let rows = rc.reader.follow_ups_of(self.visible_siblings()).await?;
             Ok(Children::new(
-                rows.into_iter().map(Listed::Shown).collect(),
+                rows.into_iter().map(ListedReport::Shown).collect(),
                 |r| r.row().pledge_id,
             ))
         })
@@ -352,6 +404,15 @@ impl Pledge {
             .into_iter()
             .map(FollowUpReport)
             .collect())
+    }
+
+    /// True in a `pledgeChanged` event when the subscriber could see the
+    /// pledge before the change and cannot after it (for the public: it
+    /// was withdrawn): drop your copy. Such an event carries the pledge's
+    /// identity, status and version only; its texts are null and its
+    /// lists empty. False everywhere else.
+    async fn removed(&self) -> bool {
+        self.content().is_none()
     }
 
     /// When the pledge was created here.

@@ -357,19 +357,21 @@ pub async fn publish(
     Ok(updated)
 }
 
-/// `withdrawFollowUpReport`: takes a report back; integrations see a removal.
+/// `withdrawFollowUpReport`: takes a report back; integrations see a
+/// removal. Also says whether the report was published (public) before.
 pub async fn withdraw(
     writer: &Writer,
     actor: &Actor<'_>,
     id: Uuid,
     reason: String,
-) -> ApiResult<follow_up_report::Model> {
+) -> ApiResult<(follow_up_report::Model, bool)> {
     actor.caller()?;
     let write = Write::begin(writer).await?;
     let txn = &write.txn;
     let row = follow_ups::lock_for_edit(txn, actor.scope, id).await?;
     require_edit(actor, row.municipality_id)?;
-    if status(&row)? == FollowUpStatus::Withdrawn {
+    let was = status(&row)?;
+    if was == FollowUpStatus::Withdrawn {
         return Err(ApiError::InvalidState(
             "the report is already withdrawn".to_owned(),
         ));
@@ -395,7 +397,7 @@ pub async fn withdraw(
     )
     .await?;
     write.commit().await?;
-    Ok(updated)
+    Ok((updated, was == FollowUpStatus::Published))
 }
 
 /// Marks the reports of a pledge as changed (its visibility changed), so

@@ -541,7 +541,8 @@ pub async fn approve(
 
 /// `publishPledge` and `withdrawPledge`: lifecycle moves by an editor, at
 /// `expected_version` when the caller names one (optional, for clients
-/// written before the argument existed).
+/// written before the argument existed). Returns the pledge and the status
+/// it had before (a withdrawn pledge that was PUBLISHED leaves the public).
 pub async fn transition(
     writer: &Writer,
     actor: &Actor<'_>,
@@ -549,7 +550,7 @@ pub async fn transition(
     expected_version: Option<i32>,
     transition: Transition,
     withdraw_reason: Option<String>,
-) -> ApiResult<pledge::Model> {
+) -> ApiResult<(pledge::Model, PledgeStatus)> {
     actor.caller()?;
     let action = match transition {
         Transition::Publish => Action::Publish,
@@ -567,7 +568,8 @@ pub async fn transition(
     if let Some(expected) = expected_version {
         expect_version(row.version, expected)?;
     }
-    let state = lifecycle(&row)?.apply(transition)?;
+    let was = lifecycle(&row)?;
+    let state = was.apply(transition)?;
     let before = snapshot(txn, &row).await?;
     let mut am: pledge::ActiveModel = row.clone().into();
     am.status = Set(state.status.as_str().to_owned());
@@ -594,5 +596,5 @@ pub async fn transition(
     )
     .await?;
     write.commit().await?;
-    Ok(updated)
+    Ok((updated, was.status))
 }
