@@ -8,7 +8,9 @@
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 use crate::store::rows::FollowUpRow;
@@ -47,6 +49,8 @@ pub struct Event {
 #[derive(Debug, Clone)]
 pub struct Events {
     local: broadcast::Sender<Event>,
+    /// How many GraphQL subscriptions have started listening so far.
+    listening: Arc<watch::Sender<u64>>,
     /// On PostgreSQL, the connection events are announced through (NOTIFY);
     /// `None` keeps them in-process.
     notify: Option<DatabaseConnection>,
@@ -84,12 +88,28 @@ impl Events {
         }
         Ok(Self {
             local,
+            listening: Arc::new(watch::channel(0).0),
             notify: via_postgres.then(|| db.clone()),
         })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.local.subscribe()
+    }
+
+    /// `subscribe` for a GraphQL subscription, counted: from here on it
+    /// receives every event.
+    pub fn listen(&self) -> broadcast::Receiver<Event> {
+        let receiver = self.local.subscribe();
+        self.listening.send_modify(|n| *n += 1);
+        receiver
+    }
+
+    /// The number of GraphQL subscriptions that have started listening
+    /// since start-up, as it changes. graphql-transport-ws does not
+    /// acknowledge a subscription; a test waits on this instead.
+    pub fn listening(&self) -> watch::Receiver<u64> {
+        self.listening.subscribe()
     }
 
     /// Announces a committed change. Failing to announce never fails the

@@ -32,6 +32,7 @@ pub struct Application {
     verifier: Arc<TokenVerifier>,
     exported_rows: Arc<std::sync::atomic::AtomicU64>,
     responses: Arc<ResponseCache>,
+    events: Events,
 }
 
 impl Application {
@@ -74,6 +75,7 @@ impl Application {
         );
         let exported_rows = services.exported_rows.clone();
         let responses = services.responses.clone();
+        let events = services.events.clone();
         let state = AppState {
             graphql: graphql::build(settings.limits, settings.introspection),
             services,
@@ -88,6 +90,7 @@ impl Application {
             verifier,
             exported_rows,
             responses,
+            events,
         })
     }
 
@@ -109,6 +112,11 @@ impl Application {
     /// Rows written by follow-up exports so far (tests watch streaming).
     pub fn exported_rows(&self) -> Arc<std::sync::atomic::AtomicU64> {
         self.exported_rows.clone()
+    }
+
+    /// The event bus (tests wait for subscriptions to listen).
+    pub fn events(&self) -> Events {
+        self.events.clone()
     }
 
     /// The public response cache (tests check what enters it).

@@ -44,6 +44,7 @@ pub struct TestApp {
     db: DatabaseConnection,
     statements: StatementCounter,
     verifier: Arc<TokenVerifier>,
+    listening: tokio::sync::watch::Receiver<u64>,
     exported_rows: Arc<AtomicU64>,
     responses: Arc<api::http::response_cache::ResponseCache>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -118,6 +119,7 @@ impl TestApp {
         let db = app.db();
         let statements = app.statement_counter();
         let verifier = app.verifier();
+        let listening = app.events().listening();
         let exported_rows = app.exported_rows();
         let responses = app.response_cache();
         let (tx, rx) = oneshot::channel();
@@ -131,6 +133,7 @@ impl TestApp {
             db,
             statements,
             verifier,
+            listening,
             exported_rows,
             responses,
             shutdown: Some(tx),
@@ -156,6 +159,29 @@ impl TestApp {
 
     pub fn exported_rows(&self) -> u64 {
         self.exported_rows.load(Ordering::Relaxed)
+    }
+
+    /// Waits until `n` GraphQL subscriptions in all have started listening
+    /// on this server (graphql-transport-ws does not acknowledge one).
+    pub async fn listening(&self, n: u64) {
+        let mut listening = self.listening.clone();
+        let waited = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            listening.wait_for(|&started| started >= n),
+        )
+        .await;
+        assert!(
+            matches!(waited, Ok(Ok(_))),
+            "{n} subscriptions did not start listening"
+        );
+    }
+
+    /// Moves the clock of the server's JWKS cool-down forward by `by`, as
+    /// if that much time had passed (no JWKS: nothing to move).
+    pub fn advance_jwks_clock(&self, by: std::time::Duration) {
+        if let Some(jwks) = self.verifier.jwks() {
+            jwks.clock().advance(by);
+        }
     }
 
     /// How many times the server has read its JWKS (0 without one).

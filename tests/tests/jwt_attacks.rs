@@ -569,7 +569,7 @@ async fn a_burst_of_unknown_kids_is_refused_and_reloads_the_jwks_once() {
     let app = app_with_jwks_url(&idp, "3").await;
     assert_eq!(idp.hits(), 1, "loaded at start-up");
     // Past the cool-down, so an unknown kid may reload once.
-    tokio::time::sleep(Duration::from_millis(3_200)).await;
+    app.advance_jwks_clock(Duration::from_secs(3));
 
     let app = Arc::new(app);
     let stranger = Key::rsa_b();
@@ -613,7 +613,7 @@ async fn a_rotated_jwks_key_is_accepted_without_a_restart() {
 
     // The provider rotates: the new key is published, the old one retired.
     idp.publish(jwks(&[&new]));
-    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    app.advance_jwks_clock(Duration::from_secs(1));
     assert_token_accepted(&app, "the rotated-in key", &new_token, "new-key").await;
     assert_eq!(app.jwks_loads(), idp.hits());
     assert!(idp.hits() >= 2, "the new key came from a reload");

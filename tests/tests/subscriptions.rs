@@ -8,10 +8,11 @@
 //! A bad token in `connection_init` closing the socket with 4403 is
 //! asserted in `websocket_auth.rs`.
 //!
-//! graphql-transport-ws does not acknowledge a `subscribe`, so a test
-//! cannot know when the server has registered it. Each negative check
-//! ("receives nothing") is therefore made only after the same subscriber
-//! has received an earlier event, which proves it was listening.
+//! graphql-transport-ws does not acknowledge a `subscribe`, so an
+//! in-process test waits until the server counts its subscriptions as
+//! listening (`TestApp::listening`). Each negative check ("receives
+//! nothing") is made only after the same subscriber has received an
+//! earlier event, which proves it was listening.
 
 use std::time::Duration;
 
@@ -28,7 +29,8 @@ type Socket =
 const DELIVERY: Duration = Duration::from_secs(10);
 /// How long a subscriber is watched for something it must not receive.
 const SILENCE: Duration = Duration::from_millis(1500);
-/// Time for the server to register a subscription it was just sent.
+/// Time for a server in another process to register a subscription it
+/// was just sent (in-process tests wait on `TestApp::listening` instead).
 const SETTLE: Duration = Duration::from_millis(500);
 
 const PLEDGE_CHANGED: &str =
@@ -354,7 +356,7 @@ db_test!(
             vars,
         )
         .await;
-        tokio::time::sleep(SETTLE).await;
+        app.listening(2).await;
 
         // Warm-up: a pledge goes all the way to PUBLISHED. The public hears
         // of it first when it is published; both subscribers are listening.
@@ -448,7 +450,7 @@ db_test!(
             json!({ "m": "0683" }),
         )
         .await;
-        tokio::time::sleep(SETTLE).await;
+        app.listening(2).await;
 
         // Värnamo publishes: the 0683 subscriber hears it (and is listening).
         let first = publish_report(
@@ -528,7 +530,7 @@ db_test!(
             vars,
         )
         .await;
-        tokio::time::sleep(SETTLE).await;
+        app.listening(2).await;
 
         // A report is published and withdrawn: the public hears of both,
         // the second time as a removal with no content.

@@ -23,6 +23,26 @@ pub enum JwksSource {
     Url(String),
 }
 
+/// The cool-down's clock: the monotonic clock, plus whatever a test has
+/// moved it forward by (`advance`), so that a test of the cool-down need
+/// not wait it out. The server itself never advances it.
+#[derive(Debug, Default)]
+pub struct Clock {
+    skipped_ms: AtomicU64,
+}
+
+impl Clock {
+    pub fn now(&self) -> Instant {
+        Instant::now() + Duration::from_millis(self.skipped_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves this clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+        self.skipped_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+}
+
 /// A reloadable key set.
 #[derive(Debug)]
 pub struct Jwks {
@@ -31,6 +51,7 @@ pub struct Jwks {
     /// Held while reloading; holds the time of the last reload.
     reload: Mutex<Option<Instant>>,
     cooldown: Duration,
+    clock: Clock,
     http: reqwest::Client,
     loads: AtomicU64,
 }
@@ -44,6 +65,7 @@ impl Jwks {
             keys: RwLock::new(HashMap::new()),
             reload: Mutex::new(None),
             cooldown,
+            clock: Clock::default(),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()
@@ -52,7 +74,7 @@ impl Jwks {
         };
         let mut last = jwks.reload.lock().await;
         match (&jwks.source, jwks.load().await) {
-            (_, Ok(())) => *last = Some(Instant::now()),
+            (_, Ok(())) => *last = Some(jwks.clock.now()),
             (JwksSource::File(path), Err(err)) => {
                 return Err(err.context(format!("loading AUTH_JWKS_FILE {}", path.display())));
             }
@@ -62,6 +84,11 @@ impl Jwks {
         }
         drop(last);
         Ok(jwks)
+    }
+
+    /// The clock the cool-down is measured on.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// How many times the key set has been read from its source.
@@ -79,10 +106,11 @@ impl Jwks {
         if let Some(key) = self.cached(kid) {
             return Some(key);
         }
-        if last.is_some_and(|at| at.elapsed() < self.cooldown) {
+        let now = self.clock.now();
+        if last.is_some_and(|at| now.duration_since(at) < self.cooldown) {
             return None;
         }
-        *last = Some(Instant::now());
+        *last = Some(now);
         if let Err(err) = self.load().await {
             tracing::warn!(error = %format!("{err:#}"), "reloading the JWKS failed; keeping the old keys");
         }

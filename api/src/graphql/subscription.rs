@@ -31,7 +31,7 @@ fn events(
     kinds: &'static [EventKind],
     municipality: Option<Uuid>,
 ) -> impl Stream<Item = Event> + use<> {
-    let receiver = rc.events.subscribe();
+    let receiver = rc.events.listen();
     futures::stream::unfold(receiver, |mut receiver| async move {
         loop {
             match receiver.recv().await {
