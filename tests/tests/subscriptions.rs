@@ -613,6 +613,24 @@ db_test!(
     }
 );
 
+db_test!(errors_over_the_websocket_carry_a_code_as_over_http, |app| {
+    // Syntax and validation errors: async-graphql gives them no code.
+    for broken in ["subscription { pledgeChanged { id }", "{ noSuchField }"] {
+        let mut subscriber =
+            Subscriber::start("anonymous", &app.base_url, None, broken, json!({})).await;
+        let message = subscriber
+            .message(DELIVERY)
+            .await
+            .expect("an answer to the operation");
+        assert_eq!(message["type"], "next", "{message}");
+        assert_eq!(
+            error_codes(&message["payload"]),
+            ["BAD_USER_INPUT"],
+            "{broken}: {message}"
+        );
+    }
+});
+
 // ---------------------------------------------------------------------------
 // Two `api serve` processes on one PostgreSQL database.
 

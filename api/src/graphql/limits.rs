@@ -20,6 +20,7 @@ use async_graphql::{
 };
 
 use super::AppSchema;
+use super::error_codes::classify_errors;
 use crate::config::QueryLimits;
 use crate::error::code;
 
@@ -107,7 +108,8 @@ impl Limited {
         Some(Response::from_errors(vec![too_complex(message)]))
     }
 
-    /// Gives async-graphql's own limit errors their code and the limit.
+    /// Gives async-graphql's own limit errors their code and the limit,
+    /// and every other error without a code one (`error_codes`).
     fn code_refusals(&self, mut response: Response) -> Response {
         for error in &mut response.errors {
             if error.message == TOO_COMPLEX && error.path.is_empty() {
@@ -117,6 +119,7 @@ impl Limited {
                 ));
             }
         }
+        classify_errors(&mut response);
         response
     }
 }

@@ -5,6 +5,7 @@
 mod batch;
 pub mod context;
 pub mod enums;
+mod error_codes;
 pub mod inputs;
 mod limits;
 pub mod mutation;

@@ -148,7 +148,7 @@ async fn execute(
         );
         request.data(context)
     };
-    let mut response = match request {
+    let response = match request {
         BatchRequest::Single(one) => {
             BatchResponse::Single(in_turn(&state, &state.graphql.uncached, prepare(one)).await)
         }
@@ -160,10 +160,6 @@ async fn execute(
             BatchResponse::Batch(out)
         }
     };
-    match &mut response {
-        BatchResponse::Single(one) => responses::classify_errors(one),
-        BatchResponse::Batch(many) => many.iter_mut().for_each(responses::classify_errors),
-    }
     let status = match &response {
         BatchResponse::Single(one) => {
             responses::status_for(&headers, responses::is_request_error(one))

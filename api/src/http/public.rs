@@ -69,7 +69,6 @@ pub(super) async fn answer(
         reference = fresh;
         (response, versions) = run(state, again, today, &request_id, reference, Some(v)).await;
     }
-    responses::classify_errors(&mut response);
     let status = responses::status_for(headers, responses::is_request_error(&response));
     let body = match responses::body(&response) {
         Ok(body) => Bytes::from(body),
