@@ -45,12 +45,32 @@ pub struct Event {
     pub public_before: bool,
 }
 
+/// The events one GraphQL subscription receives; counted as active while
+/// it exists.
+#[derive(Debug)]
+pub struct Listening {
+    receiver: broadcast::Receiver<Event>,
+    active: Arc<watch::Sender<u64>>,
+}
+
+impl Listening {
+    pub async fn recv(&mut self) -> Result<Event, broadcast::error::RecvError> {
+        self.receiver.recv().await
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.active.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
 /// The event bus of one server process.
 #[derive(Debug, Clone)]
 pub struct Events {
     local: broadcast::Sender<Event>,
-    /// How many GraphQL subscriptions have started listening so far.
-    listening: Arc<watch::Sender<u64>>,
+    /// How many GraphQL subscriptions are listening now.
+    active: Arc<watch::Sender<u64>>,
     /// On PostgreSQL, the connection events are announced through (NOTIFY);
     /// `None` keeps them in-process.
     notify: Option<DatabaseConnection>,
@@ -88,7 +108,7 @@ impl Events {
         }
         Ok(Self {
             local,
-            listening: Arc::new(watch::channel(0).0),
+            active: Arc::new(watch::channel(0).0),
             notify: via_postgres.then(|| db.clone()),
         })
     }
@@ -97,19 +117,23 @@ impl Events {
         self.local.subscribe()
     }
 
-    /// `subscribe` for a GraphQL subscription, counted: from here on it
-    /// receives every event.
-    pub fn listen(&self) -> broadcast::Receiver<Event> {
+    /// `subscribe` for a GraphQL subscription, counted as active until
+    /// the returned receiver is dropped: from here on it receives every
+    /// event.
+    pub fn listen(&self) -> Listening {
         let receiver = self.local.subscribe();
-        self.listening.send_modify(|n| *n += 1);
-        receiver
+        self.active.send_modify(|n| *n += 1);
+        Listening {
+            receiver,
+            active: self.active.clone(),
+        }
     }
 
-    /// The number of GraphQL subscriptions that have started listening
-    /// since start-up, as it changes. graphql-transport-ws does not
-    /// acknowledge a subscription; a test waits on this instead.
-    pub fn listening(&self) -> watch::Receiver<u64> {
-        self.listening.subscribe()
+    /// The number of GraphQL subscriptions listening now, as it changes
+    /// (`/metrics` shows it). graphql-transport-ws does not acknowledge a
+    /// subscription; a test waits on this instead.
+    pub fn active(&self) -> watch::Receiver<u64> {
+        self.active.subscribe()
     }
 
     /// Announces a committed change. Failing to announce never fails the

@@ -18,6 +18,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod metrics;
 pub mod request_id;
 pub mod scope;
 pub mod services;

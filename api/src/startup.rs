@@ -17,6 +17,7 @@ use crate::events::{EventKind, Events};
 use crate::graphql;
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
+use crate::metrics::Metrics;
 use crate::services::Services;
 use crate::store::Writer;
 use crate::store::directory::Directory;
@@ -78,6 +79,7 @@ impl Application {
         let events = services.events.clone();
         let state = AppState {
             graphql: graphql::build(settings.limits, settings.introspection),
+            metrics: Arc::new(Metrics::new(&services.events)),
             services,
             settings: Arc::new(settings),
             verifier: verifier.clone(),

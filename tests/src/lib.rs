@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 mod server_process;
 pub mod sql;
+pub mod ws;
 
 pub use sea_orm;
 pub use serde_json;
@@ -119,7 +120,7 @@ impl TestApp {
         let db = app.db();
         let statements = app.statement_counter();
         let verifier = app.verifier();
-        let listening = app.events().listening();
+        let listening = app.events().active();
         let exported_rows = app.exported_rows();
         let responses = app.response_cache();
         let (tx, rx) = oneshot::channel();
@@ -161,18 +162,18 @@ impl TestApp {
         self.exported_rows.load(Ordering::Relaxed)
     }
 
-    /// Waits until `n` GraphQL subscriptions in all have started listening
+    /// Waits until exactly `n` GraphQL subscriptions are listening
     /// on this server (graphql-transport-ws does not acknowledge one).
     pub async fn listening(&self, n: u64) {
         let mut listening = self.listening.clone();
         let waited = tokio::time::timeout(
             std::time::Duration::from_secs(10),
-            listening.wait_for(|&started| started >= n),
+            listening.wait_for(|&active| active == n),
         )
         .await;
         assert!(
             matches!(waited, Ok(Ok(_))),
-            "{n} subscriptions did not start listening"
+            "the server did not come to {n} listening subscriptions"
         );
     }
 
@@ -290,6 +291,25 @@ pub fn error_codes(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The `content-type` of a response ("" when it has none).
+pub fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of the unlabelled sample `name` in a Prometheus/OpenMetrics
+/// text exposition; `None` when it is not there.
+pub fn metric_value(text: &str, name: &str) -> Option<f64> {
+    text.lines().find_map(|line| {
+        let value = line.strip_prefix(name)?.strip_prefix(' ')?;
+        value.split(' ').next()?.parse().ok()
+    })
 }
 
 /// A fresh PostgreSQL database of its own, dropped with this value, for

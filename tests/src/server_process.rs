@@ -80,6 +80,32 @@ impl ServerProcess {
         server
     }
 
+    /// Waits until exactly `n` GraphQL subscriptions are listening in this
+    /// process, as its `/metrics` reports (graphql-transport-ws does not
+    /// acknowledge a subscription). Polls: the figure is in another
+    /// process.
+    pub async fn listening(&self, n: u64) {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut last = None;
+        while Instant::now() < deadline {
+            let text = client
+                .get(format!("{}/metrics", self.base_url))
+                .send()
+                .await
+                .expect("the server answers /metrics")
+                .text()
+                .await
+                .expect("a text body");
+            last = crate::metric_value(&text, "medborgarloften_subscriptions_active");
+            if last == Some(n as f64) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("not {n} listening subscriptions; /metrics says {last:?}");
+    }
+
     async fn wait_until_it_answers(&mut self) {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);

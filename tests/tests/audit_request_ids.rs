@@ -3,13 +3,9 @@
 //! as the id, the id is the one the response carried, and every mutation
 //! sent over the websocket gets an id of its own.
 
-use std::time::Duration;
-
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tests::ws::{connect, next_json, send};
 use tests::{TestApp, db_test, token};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
 
 const CREATE: &str = "mutation ($year: Int!, $from: Date!, $to: Date!) {
@@ -83,45 +79,8 @@ db_test!(a_request_without_a_client_id_has_only_the_servers, |app| {
     assert_eq!(entry["clientRequestId"], Value::Null);
 });
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// The next text message of `socket`, as JSON, skipping pings.
-async fn next_json(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("the server answers in time")
-            .expect("a message")
-            .expect("a readable message");
-        if let Message::Text(text) = message {
-            let value: Value = serde_json::from_str(text.as_str()).expect("json");
-            if value["type"] != "ping" {
-                return value;
-            }
-        }
-    }
-}
-
-async fn send(socket: &mut Socket, message: Value) {
-    socket
-        .send(Message::Text(message.to_string().into()))
-        .await
-        .expect("send");
-}
-
 db_test!(each_websocket_mutation_gets_its_own_request_id, |app| {
-    let url = app.base_url.replace("http://", "ws://") + "/graphql/ws";
-    let mut request = url.into_client_request().expect("request");
-    let headers = request.headers_mut();
-    headers.insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    headers.insert("x-request-id", "forged".parse().expect("header"));
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("the websocket upgrade succeeds");
+    let mut socket = connect(&app.base_url, &[("x-request-id", "forged")]).await;
     let bearer = format!("Bearer {}", editor());
     send(
         &mut socket,

@@ -214,12 +214,7 @@ async fn get_export(
 async fn csv_text(app: &TestApp, token: Option<&str>, query: &[(&str, &str)]) -> String {
     let response = get_export(app, "csv", token, query).await;
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = tests::content_type(&response);
     let body = response.text().await.expect("a UTF-8 body");
     assert_eq!(status, 200, "{query:?}: {body}");
     assert!(
@@ -286,12 +281,7 @@ async fn export_csv(
 async fn export_ndjson(app: &TestApp, token: Option<&str>, query: &[(&str, &str)]) -> Vec<Value> {
     let response = get_export(app, "ndjson", token, query).await;
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = tests::content_type(&response);
     let body = response.text().await.expect("a UTF-8 body");
     assert_eq!(status, 200, "{query:?}: {body}");
     assert!(

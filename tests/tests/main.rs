@@ -21,6 +21,7 @@ mod follow_up_sync;
 mod harness;
 mod http_contract;
 mod jwt_attacks;
+mod metrics;
 mod mutation_results;
 mod pagination_and_filters;
 mod police_cosigning;

@@ -1,11 +1,9 @@
 //! Under APP_ENV=production the schema explorer is closed unless asked for:
 //! no introspection and no GraphiQL page.
 
-use futures::{SinkExt, StreamExt};
 use serde_json::json;
+use tests::ws::{connect, next_json, send};
 use tests::{Backend, TestApp, error_codes};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const SECRET: &str = "a-production-secret-that-is-long-enough";
 
@@ -54,12 +52,7 @@ async fn production_serves_no_graphiql_page() {
         .send()
         .await
         .expect("request");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = tests::content_type(&response);
     assert!(!content_type.starts_with("text/html"), "{content_type}");
 }
 
@@ -87,55 +80,23 @@ async fn production_refuses_to_start_on_the_development_secret() {
     assert!(err.to_string().contains("AUTH_HS256_SECRET"), "{err}");
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// The next text message the server sends, as JSON.
-async fn next_text(socket: &mut Socket) -> serde_json::Value {
-    loop {
-        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
-            .await
-            .expect("the server answers in time")
-            .expect("a message")
-            .expect("a readable message");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(text.as_str()).expect("JSON");
-        }
-    }
-}
-
-async fn send(socket: &mut Socket, value: serde_json::Value) {
-    socket
-        .send(Message::Text(value.to_string().into()))
-        .await
-        .expect("send");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_refuses_introspection_over_the_websocket() {
     let app = production(&[]).await;
-    let url = app.base_url.replace("http://", "ws://") + "/graphql/ws";
-    let mut request = url.into_client_request().expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("the websocket upgrade succeeds");
+    let mut socket = connect(&app.base_url, &[]).await;
     send(
         &mut socket,
         json!({ "type": "connection_init", "payload": {} }),
     )
     .await;
-    assert_eq!(next_text(&mut socket).await["type"], "connection_ack");
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
     send(
         &mut socket,
         json!({ "type": "subscribe", "id": "1",
                 "payload": { "query": "{ __schema { types { name } } }" } }),
     )
     .await;
-    let answer = next_text(&mut socket).await;
+    let answer = next_json(&mut socket).await;
     assert_eq!(answer["id"], "1", "{answer}");
     // graphql-transport-ws: an `error` message with the errors, or a
     // `next` whose payload has them; in neither the schema.

@@ -8,11 +8,11 @@
 //! A bad token in `connection_init` closing the socket with 4403 is
 //! asserted in `websocket_auth.rs`.
 //!
-//! graphql-transport-ws does not acknowledge a `subscribe`, so an
-//! in-process test waits until the server counts its subscriptions as
-//! listening (`TestApp::listening`). Each negative check ("receives
-//! nothing") is made only after the same subscriber has received an
-//! earlier event, which proves it was listening.
+//! graphql-transport-ws does not acknowledge a `subscribe`, so a test
+//! waits until the server counts its subscriptions as listening
+//! (`TestApp::listening` in process, `/metrics` for another process). A
+//! negative check ("receives nothing of X") waits for nothing: it is an
+//! event the subscriber must receive, raised after X, arriving first.
 
 use std::time::Duration;
 
@@ -20,18 +20,11 @@ use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tests::{PostgresDatabase, ServerProcess, db_test, error_codes, token};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use tests::ws::Socket;
 
 /// How long an event may take to arrive.
 const DELIVERY: Duration = Duration::from_secs(10);
-/// How long a subscriber is watched for something it must not receive.
-const SILENCE: Duration = Duration::from_millis(1500);
-/// Time for a server in another process to register a subscription it
-/// was just sent (in-process tests wait on `TestApp::listening` instead).
-const SETTLE: Duration = Duration::from_millis(500);
 
 const PLEDGE_CHANGED: &str =
     "subscription ($m: String) { pledgeChanged(municipality: $m) { id title status } }";
@@ -70,15 +63,7 @@ impl Subscriber {
         query: &str,
         variables: Value,
     ) -> Self {
-        let url = base_url.replace("http://", "ws://") + "/graphql/ws";
-        let mut request = url.into_client_request().expect("a websocket request");
-        request.headers_mut().insert(
-            "sec-websocket-protocol",
-            "graphql-transport-ws".parse().expect("header"),
-        );
-        let (socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("the websocket upgrade succeeds");
+        let socket = tests::ws::connect(base_url, &[]).await;
         let mut subscriber = Self { name, socket };
         let payload = match token {
             Some(token) => json!({ "authorization": format!("Bearer {token}") }),
@@ -158,10 +143,14 @@ impl Subscriber {
             .unwrap_or_else(|| panic!("{}: no event within {DELIVERY:?}", self.name))
     }
 
-    /// Asserts that nothing arrives for `SILENCE`.
-    async fn expect_silence(&mut self, context: &str) {
-        if let Some(event) = self.event(SILENCE).await {
-            panic!("{}: {context}, yet it received {event}", self.name);
+    /// The next `field` event that is not of the entity `skip` (events of
+    /// an earlier step still on their way).
+    async fn expect_event_past(&mut self, field: &str, skip: &str) -> Value {
+        loop {
+            let event = self.expect_event().await;
+            if event[field]["id"] != skip {
+                return event;
+            }
         }
     }
 }
@@ -370,13 +359,8 @@ db_test!(
         // racing the reads.
         let staff_heard = events_until(&mut staff, &first.id, "PUBLISHED").await;
         assert!(!staff_heard.is_empty());
-        // Events of the warm-up pledge still on their way (one per write,
-        // each read when it arrives) may repeat PUBLISHED; drain them.
-        while let Some(late) = public.event(SILENCE).await {
-            assert_eq!(late["pledgeChanged"]["id"], first.id.as_str(), "{late}");
-            assert_eq!(late["pledgeChanged"]["status"], "PUBLISHED", "{late}");
-        }
-        while staff.event(SILENCE).await.is_some() {}
+        // Events of the warm-up pledge may still be on their way (one per
+        // write, each read when it arrives); what follows skips them.
 
         // A draft is created and changed: staff hear both writes.
         let draft = create_vaggeryd_draft(base, "Hemligt utkast", 2027).await;
@@ -403,7 +387,7 @@ db_test!(
         );
         let mut staff_events = Vec::new();
         for _ in 0..3 {
-            let event = staff.expect_event().await;
+            let event = staff.expect_event_past("pledgeChanged", &first.id).await;
             assert_eq!(event["pledgeChanged"]["id"], draft.id.as_str(), "{event}");
             assert_eq!(event["pledgeChanged"]["status"], "DRAFT", "{event}");
             staff_events.push(event);
@@ -412,14 +396,10 @@ db_test!(
             staff_events[2]["pledgeChanged"]["title"], "Hemligt utkast, omdöpt",
             "{staff_events:?}"
         );
-        // The public hears nothing of it.
-        public
-            .expect_silence("a draft was created, given a commitment and renamed")
-            .await;
-
-        // Signed (still not public), then published: now the public hears.
+        // Signed (still not public), then published: now the public hears,
+        // and nothing before, of the draft's three writes and its signing.
         sign_and_publish(base, &draft).await;
-        let heard = public.expect_event().await;
+        let heard = public.expect_event_past("pledgeChanged", &first.id).await;
         assert_eq!(
             heard["pledgeChanged"],
             json!({ "id": draft.id, "title": "Hemligt utkast, omdöpt", "status": "PUBLISHED" }),
@@ -486,11 +466,9 @@ db_test!(
             }),
             "the first report the 0665 subscriber hears of is Vaggeryd's"
         );
-        varnamo_sub
-            .expect_silence("only a Vaggeryd report was published")
-            .await;
 
-        // Värnamo again: the 0665 subscriber (listening, as shown) hears nothing.
+        // Värnamo again: the 0683 subscriber hears it as the next report
+        // (nothing of Vaggeryd's came before); the 0665 subscriber does not.
         let second = publish_report(
             base,
             &varnamo_editor(),
@@ -502,9 +480,23 @@ db_test!(
         .await;
         let heard = varnamo_sub.expect_event().await;
         assert_eq!(heard["followUpPublished"]["id"], second.as_str(), "{heard}");
-        vaggeryd_sub
-            .expect_silence("only a Värnamo report was published")
-            .await;
+        // A later Vaggeryd report is the next thing the 0665 subscriber
+        // hears: the Värnamo report before it never reached it.
+        let later = publish_report(
+            base,
+            &vaggeryd_editor(),
+            &vaggeryd,
+            "2026-04-01",
+            "2026-06-30",
+            "Vaggeryd, andra",
+        )
+        .await;
+        let heard = vaggeryd_sub.expect_event().await;
+        assert_eq!(
+            heard["followUpPublished"]["id"],
+            later.as_str(),
+            "the 0665 subscriber heard of a Värnamo report: {heard}"
+        );
     }
 );
 
@@ -657,7 +649,7 @@ async fn an_event_raised_in_one_server_process_reaches_a_subscriber_of_another()
     .await;
     let mut pledges_on_b =
         Subscriber::start("B: pledgeChanged", &b.base_url, None, PLEDGE_CHANGED, vars).await;
-    tokio::time::sleep(SETTLE).await;
+    b.listening(2).await;
 
     // Every write goes through A.
     let pledge = published_vaggeryd_pledge(&a.base_url, "Löfte över processgränsen", 2026).await;

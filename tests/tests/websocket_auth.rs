@@ -4,36 +4,13 @@
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tests::ws::connect;
 use tests::{TestApp, db_test, token};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn connect(app: &TestApp) -> Socket {
-    let url = app.base_url.replace("http://", "ws://") + "/graphql/ws";
-    let mut request = url.into_client_request().expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (socket, response) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("the websocket upgrade succeeds");
-    assert_eq!(
-        response
-            .headers()
-            .get("sec-websocket-protocol")
-            .map(|v| v.as_bytes()),
-        Some(&b"graphql-transport-ws"[..])
-    );
-    socket
-}
 
 /// Sends `connection_init` with `payload` and returns the server's answer.
 async fn init(app: &TestApp, payload: Value) -> Message {
-    let mut socket = connect(app).await;
+    let mut socket = connect(&app.base_url, &[]).await;
     let message = json!({ "type": "connection_init", "payload": payload }).to_string();
     socket
         .send(Message::Text(message.into()))
@@ -103,7 +80,7 @@ db_test!(a_websocket_with_a_bad_token_is_closed_with_4403, |app| {
 db_test!(
     a_websocket_that_does_not_start_with_connection_init_is_closed,
     |app| {
-        let mut socket = connect(&app).await;
+        let mut socket = connect(&app.base_url, &[]).await;
         socket
             .send(Message::Text(
                 json!({ "type": "subscribe", "id": "1" }).to_string().into(),
@@ -127,7 +104,7 @@ db_test!(a_websocket_ends_when_its_token_expires, |app| {
         },
     )
     .expect("sign");
-    let mut socket = connect(&app).await;
+    let mut socket = connect(&app.base_url, &[]).await;
     let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {short}") } });
     socket
         .send(Message::Text(init.to_string().into()))

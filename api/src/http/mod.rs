@@ -6,6 +6,7 @@ mod authenticate;
 mod dashboard;
 mod export;
 mod graphql_handler;
+mod operator;
 mod public;
 pub mod response_cache;
 mod responses;
@@ -24,6 +25,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::TokenVerifier;
 use crate::config::Settings;
 use crate::graphql::Executors;
+use crate::metrics::Metrics;
 use crate::request_id::RequestId;
 use crate::services::Services;
 
@@ -31,6 +33,7 @@ use crate::services::Services;
 #[derive(Clone)]
 pub struct AppState {
     pub graphql: Executors,
+    pub metrics: Arc<Metrics>,
     pub services: Services,
     pub settings: Arc<Settings>,
     pub verifier: Arc<TokenVerifier>,
@@ -52,6 +55,7 @@ pub fn router(state: AppState) -> Router {
             get(graphql_handler::get_graphql).post(graphql_handler::post_graphql),
         )
         .route("/graphql/ws", get(websocket::upgrade))
+        .route("/metrics", get(operator::metrics))
         .route("/export/follow-ups.csv", get(export::csv))
         .route("/export/follow-ups.ndjson", get(export::ndjson))
         .merge(dashboard::routes())
