@@ -33,6 +33,9 @@ pub struct Settings {
     pub response_cache_bytes: u64,
     /// GraphQL operations executed at once; more wait their turn.
     pub concurrent_queries: usize,
+    /// Longest wait for a database connection before a request fails
+    /// with SERVICE_UNAVAILABLE.
+    pub db_acquire_timeout: Duration,
 }
 
 /// Operations executed at once by default: four per core. A response is
@@ -148,6 +151,12 @@ impl Settings {
             number(&lookup, "APP_RESPONSE_CACHE_MB")?.unwrap_or(64) as u64 * 1024 * 1024;
         let concurrent_queries = number(&lookup, "APP_MAX_CONCURRENT_QUERIES")?
             .unwrap_or_else(default_concurrent_queries);
+        // Short: a request that cannot get a connection in half a second
+        // is better answered "unavailable" than left hanging, and the
+        // query gate keeps ordinary waits far below it.
+        let db_acquire_timeout = Duration::from_millis(
+            number(&lookup, "APP_DB_ACQUIRE_TIMEOUT_MS")?.unwrap_or(500) as u64,
+        );
         Ok(Self {
             database_url,
             addr,
@@ -158,6 +167,7 @@ impl Settings {
             limits,
             response_cache_bytes,
             concurrent_queries,
+            db_acquire_timeout,
         })
     }
 }

@@ -45,8 +45,14 @@ impl WriteGate {
     }
 }
 
-/// Connects to `url`, creating the SQLite file's folder when needed.
-pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
+/// Connects to `url`, creating the SQLite file's folder when needed. A
+/// request waits at most `acquire_timeout` for a connection: when the
+/// database is down the pool keeps trying to connect for that long, then
+/// the request fails (`is_unavailable`) rather than hang.
+pub async fn connect(
+    url: &str,
+    acquire_timeout: Duration,
+) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
     let folder = sqlite_file(url)
         .and_then(|path| Path::new(path).parent())
         .filter(|dir| !dir.as_os_str().is_empty());
@@ -58,6 +64,7 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
     options
         .max_connections(pool_size(url))
         .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(acquire_timeout)
         .sqlx_logging(false);
     let mut db = Database::connect(options)
         .await
@@ -70,6 +77,36 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
         tracing::trace!(target: "api::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
     });
     Ok((db, counter))
+}
+
+/// Whether `err` says the database cannot be reached (rather than that
+/// it answered with an error): no connection could be had in time, the
+/// connection failed or broke, or the server is shutting down, starting
+/// up or out of connections.
+pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e.as_ref(),
+        _ => return false,
+    };
+    match sqlx {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57P01–57P03 (the
+        // server is shutting down or starting up), 53300 (too many
+        // connections).
+        Sqlx::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
 }
 
 fn pool_size(url: &str) -> u32 {

@@ -23,6 +23,7 @@ pub mod code {
     pub const INVALID_STATE: &str = "INVALID_STATE";
     pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
 }
 
@@ -51,6 +52,9 @@ pub enum ApiError {
     QueryTooComplex(String),
     /// Too many requests of this kind right now; try again later.
     RateLimited(String),
+    /// The database cannot be reached (down, restarting, out of
+    /// connections); the request may succeed when retried later.
+    ServiceUnavailable,
     /// A bug or an outage. The detail goes to the log, never to the client.
     Internal(String),
 }
@@ -80,6 +84,7 @@ impl ApiError {
             ApiError::Conflict { .. } => code::CONFLICT,
             ApiError::QueryTooComplex(_) => code::QUERY_TOO_COMPLEX,
             ApiError::RateLimited(_) => code::RATE_LIMITED,
+            ApiError::ServiceUnavailable => code::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => code::INTERNAL,
         }
     }
@@ -96,6 +101,9 @@ impl ApiError {
                 "the entity was changed by someone else; it is now at version {current_version}"
             ),
             ApiError::NotFound => "not found".to_owned(),
+            ApiError::ServiceUnavailable => {
+                "the database is unavailable; try again shortly".to_owned()
+            }
             ApiError::BadUserInput { message, .. } => message.clone(),
             ApiError::Internal(_) => INTERNAL_MESSAGE.to_owned(),
         }
@@ -129,8 +137,16 @@ impl From<DomainError> for ApiError {
 }
 
 impl From<sea_orm::DbErr> for ApiError {
+    /// An unreachable database is an outage the client may wait out
+    /// (`SERVICE_UNAVAILABLE`); anything else the database says is a bug
+    /// (`INTERNAL`). Either way its message stays in the log.
     fn from(err: sea_orm::DbErr) -> Self {
-        ApiError::internal(err)
+        if crate::db::is_unavailable(&err) {
+            tracing::warn!(error = %err, "the database is unavailable");
+            ApiError::ServiceUnavailable
+        } else {
+            ApiError::internal(err)
+        }
     }
 }
 
@@ -166,6 +182,7 @@ mod tests {
                 ApiError::QueryTooComplex("deep".into()),
                 code::QUERY_TOO_COMPLEX,
             ),
+            (ApiError::ServiceUnavailable, code::SERVICE_UNAVAILABLE),
             (ApiError::Internal("boom".into()), code::INTERNAL),
         ];
         for (err, expected) in cases {
@@ -233,6 +250,28 @@ mod tests {
         assert_eq!(message, "internal error");
         assert_eq!(ext["code"], code::INTERNAL);
         assert!(!ext.to_string().contains("pledges"));
+    }
+
+    #[test]
+    fn an_unreachable_database_is_service_unavailable_and_says_nothing_of_itself() {
+        let refused = std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "connect to 10.0.0.7:5432 refused",
+        );
+        let unreachable = [
+            sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout),
+            sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(
+                sea_orm::sqlx::Error::Io(refused),
+            ))),
+        ];
+        for db in unreachable {
+            let (message, ext) = extensions(ApiError::from(db));
+            assert_eq!(ext["code"], code::SERVICE_UNAVAILABLE);
+            assert!(!message.contains("10.0.0.7"), "{message}");
+        }
+        // A database that answers with an error is not an outage.
+        let (_, ext) = extensions(ApiError::from(sea_orm::DbErr::Custom("x".into())));
+        assert_eq!(ext["code"], code::INTERNAL);
     }
 
     #[test]

@@ -101,12 +101,14 @@ async fn main() -> anyhow::Result<()> {
             app.serve(shutdown_signal()).await.context("serving")?;
         }
         Command::Migrate => {
-            let (conn, _) = db::connect(&settings.database_url).await?;
+            let (conn, _) =
+                db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
             db::migrate(&conn).await?;
             tracing::info!("database is up to date");
         }
         Command::Seed(args) if args.synthetic => {
-            let (conn, _) = db::connect(&settings.database_url).await?;
+            let (conn, _) =
+                db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
             db::migrate(&conn).await?;
             let mut spec = SyntheticSpec::new(
                 args.municipalities.unwrap_or_default(),
@@ -128,7 +130,8 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", report?);
         }
         Command::Seed(_) => {
-            let (conn, _) = db::connect(&settings.database_url).await?;
+            let (conn, _) =
+                db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
             db::migrate(&conn).await?;
             let report = seed::load(&conn).await?;
             tracing::info!(

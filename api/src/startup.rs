@@ -38,7 +38,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let (db, statements) = db::connect(&settings.database_url).await?;
+        let (db, statements) =
+            db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
         db::migrate(&db).await?;
         // First start: an empty database gets the source documents, so one
         // command gives a working server. Later starts leave data alone.

@@ -23,11 +23,13 @@ use uuid::Uuid;
 
 mod server_process;
 pub mod sql;
+mod tcp_proxy;
 pub mod ws;
 
 pub use sea_orm;
 pub use serde_json;
 pub use server_process::{ServerProcess, data_at};
+pub use tcp_proxy::TcpProxy;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

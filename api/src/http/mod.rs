@@ -55,6 +55,8 @@ pub fn router(state: AppState) -> Router {
             get(graphql_handler::get_graphql).post(graphql_handler::post_graphql),
         )
         .route("/graphql/ws", get(websocket::upgrade))
+        .route("/healthz", get(operator::healthz))
+        .route("/readyz", get(operator::readyz))
         .route("/metrics", get(operator::metrics))
         .route("/export/follow-ups.csv", get(export::csv))
         .route("/export/follow-ups.ndjson", get(export::ndjson))

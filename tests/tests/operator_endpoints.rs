@@ -1,5 +1,7 @@
-//! `/metrics` as Prometheus scrapes it: the OpenMetrics text format, with
-//! the figures an operator watches.
+//! What an operator's tools read: `/healthz` and `/readyz` as a load
+//! balancer or Kubernetes probes them, `/metrics` as Prometheus scrapes it
+//! (the OpenMetrics text format). The database going away is in
+//! `database_outage.rs`.
 
 use serde_json::json;
 use tests::ws::{Socket, connect, send};
@@ -64,3 +66,15 @@ db_test!(metrics_count_the_subscriptions_listening_now, |app| {
     );
     drop(first);
 });
+
+db_test!(
+    health_and_readiness_answer_200_while_the_database_answers,
+    |app| {
+        for path in ["/healthz", "/readyz"] {
+            let response = reqwest::get(format!("{}{path}", app.base_url))
+                .await
+                .expect("the server answers");
+            assert_eq!(response.status(), 200, "{path}");
+        }
+    }
+);
