@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use crate::telemetry::LogFormat;
+
 /// Where the server runs: development is friendly, production is strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {
@@ -36,6 +38,24 @@ pub struct Settings {
     /// Longest wait for a database connection before a request fails
     /// with SERVICE_UNAVAILABLE.
     pub db_acquire_timeout: Duration,
+    /// Largest request body accepted (413 past it).
+    pub max_body_bytes: usize,
+    /// Longest time to a response head (503 past it).
+    pub request_timeout: Duration,
+    /// Which web origins' pages may call the API from a browser.
+    pub cors: CorsOrigins,
+    /// JSON lines for a log collector, or text for a person.
+    pub log_format: LogFormat,
+}
+
+/// Browser pages of which origins may read the API's answers (CORS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin: the API takes bearer tokens, never cookies, so a page
+    /// elsewhere cannot act with a visitor's credentials.
+    Any,
+    /// These origins only (`https://host[:port]`); none: same origin only.
+    List(Vec<String>),
 }
 
 /// Operations executed at once by default: four per core. A response is
@@ -157,6 +177,17 @@ impl Settings {
         let db_acquire_timeout = Duration::from_millis(
             number(&lookup, "APP_DB_ACQUIRE_TIMEOUT_MS")?.unwrap_or(500) as u64,
         );
+        let max_body_bytes = number(&lookup, "APP_MAX_BODY_BYTES")?.unwrap_or(1024 * 1024);
+        let request_timeout =
+            Duration::from_secs(number(&lookup, "APP_REQUEST_TIMEOUT_SECS")?.unwrap_or(30) as u64);
+        let cors = cors_origins(&lookup, development)?;
+        let log_format = match text(&lookup, "APP_LOG_FORMAT").as_deref() {
+            None if development => LogFormat::Text,
+            None => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("APP_LOG_FORMAT must be text or json, got {other:?}"),
+        };
         Ok(Self {
             database_url,
             addr,
@@ -168,6 +199,10 @@ impl Settings {
             response_cache_bytes,
             concurrent_queries,
             db_acquire_timeout,
+            max_body_bytes,
+            request_timeout,
+            cors,
+            log_format,
         })
     }
 }
@@ -224,6 +259,44 @@ fn auth_settings(
         issuer: text(lookup, "AUTH_ISSUER"),
         audience: text(lookup, "AUTH_AUDIENCE"),
     })
+}
+
+/// `APP_CORS_ORIGINS`: `*`, or origins separated by commas. Unset: any
+/// origin in development, none in production.
+fn cors_origins(
+    lookup: &impl Fn(&str) -> Option<String>,
+    development: bool,
+) -> anyhow::Result<CorsOrigins> {
+    let Some(raw) = text(lookup, "APP_CORS_ORIGINS") else {
+        return Ok(if development {
+            CorsOrigins::Any
+        } else {
+            CorsOrigins::List(Vec::new())
+        });
+    };
+    if raw.trim() == "*" {
+        return Ok(CorsOrigins::Any);
+    }
+    let origins = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.ends_with('/')
+                && origin.split("://").nth(1).is_some_and(|rest| {
+                    !rest.is_empty() && !rest.contains('/') && rest.is_ascii()
+                });
+            if valid {
+                Ok(origin.to_owned())
+            } else {
+                bail!(
+                    "APP_CORS_ORIGINS must be * or origins like https://example.se separated by commas, got {origin:?}"
+                )
+            }
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(CorsOrigins::List(origins))
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, key: &str) -> anyhow::Result<Option<bool>> {
@@ -322,6 +395,39 @@ mod tests {
         assert_eq!(s.concurrent_queries, 3);
         let err = settings(&[("APP_MAX_CONCURRENT_QUERIES", "0")]).expect_err("refused");
         assert!(err.to_string().contains("APP_MAX_CONCURRENT_QUERIES"));
+    }
+
+    #[test]
+    fn cors_is_open_in_development_closed_in_production_and_can_be_listed() {
+        assert_eq!(settings(&[]).expect("valid").cors, CorsOrigins::Any);
+        let prod = settings(&[("APP_ENV", "production"), PROD_SECRET]).expect("valid");
+        assert_eq!(prod.cors, CorsOrigins::List(Vec::new()));
+        let listed = settings(&[(
+            "APP_CORS_ORIGINS",
+            "https://trygg.varnamo.se, http://localhost:5173",
+        )])
+        .expect("valid");
+        assert_eq!(
+            listed.cors,
+            CorsOrigins::List(vec![
+                "https://trygg.varnamo.se".to_owned(),
+                "http://localhost:5173".to_owned()
+            ])
+        );
+        for bad in ["varnamo.se", "https://varnamo.se/", "https://x.se/path"] {
+            let err = settings(&[("APP_CORS_ORIGINS", bad)]).expect_err(bad);
+            assert!(err.to_string().contains("APP_CORS_ORIGINS"), "{err}");
+        }
+    }
+
+    #[test]
+    fn body_size_and_request_time_have_bounds_by_default() {
+        let s = settings(&[]).expect("valid");
+        assert_eq!(s.max_body_bytes, 1024 * 1024);
+        assert_eq!(s.request_timeout, Duration::from_secs(30));
+        assert_eq!(s.db_acquire_timeout, Duration::from_millis(500));
+        let err = settings(&[("APP_MAX_BODY_BYTES", "big")]).expect_err("refused");
+        assert!(err.to_string().contains("APP_MAX_BODY_BYTES"));
     }
 
     #[test]

@@ -25,6 +25,20 @@ pub mod code {
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
+
+    /// Every code.
+    pub const ALL: [&str; 10] = [
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        NOT_FOUND,
+        BAD_USER_INPUT,
+        CONFLICT,
+        INVALID_STATE,
+        QUERY_TOO_COMPLEX,
+        RATE_LIMITED,
+        SERVICE_UNAVAILABLE,
+        INTERNAL,
+    ];
 }
 
 /// What a client is told of an internal error (the detail is logged).
@@ -53,8 +67,9 @@ pub enum ApiError {
     /// Too many requests of this kind right now; try again later.
     RateLimited(String),
     /// The database cannot be reached (down, restarting, out of
-    /// connections); the request may succeed when retried later.
-    ServiceUnavailable,
+    /// connections) or the request took too long; it may succeed when
+    /// retried later.
+    ServiceUnavailable(String),
     /// A bug or an outage. The detail goes to the log, never to the client.
     Internal(String),
 }
@@ -84,7 +99,7 @@ impl ApiError {
             ApiError::Conflict { .. } => code::CONFLICT,
             ApiError::QueryTooComplex(_) => code::QUERY_TOO_COMPLEX,
             ApiError::RateLimited(_) => code::RATE_LIMITED,
-            ApiError::ServiceUnavailable => code::SERVICE_UNAVAILABLE,
+            ApiError::ServiceUnavailable(_) => code::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => code::INTERNAL,
         }
     }
@@ -96,14 +111,12 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::InvalidState(m)
             | ApiError::QueryTooComplex(m)
-            | ApiError::RateLimited(m) => m.clone(),
+            | ApiError::RateLimited(m)
+            | ApiError::ServiceUnavailable(m) => m.clone(),
             ApiError::Conflict { current_version } => format!(
                 "the entity was changed by someone else; it is now at version {current_version}"
             ),
             ApiError::NotFound => "not found".to_owned(),
-            ApiError::ServiceUnavailable => {
-                "the database is unavailable; try again shortly".to_owned()
-            }
             ApiError::BadUserInput { message, .. } => message.clone(),
             ApiError::Internal(_) => INTERNAL_MESSAGE.to_owned(),
         }
@@ -143,7 +156,9 @@ impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         if crate::db::is_unavailable(&err) {
             tracing::warn!(error = %err, "the database is unavailable");
-            ApiError::ServiceUnavailable
+            ApiError::ServiceUnavailable(
+                "the database is unavailable; try again shortly".to_owned(),
+            )
         } else {
             ApiError::internal(err)
         }
@@ -182,7 +197,10 @@ mod tests {
                 ApiError::QueryTooComplex("deep".into()),
                 code::QUERY_TOO_COMPLEX,
             ),
-            (ApiError::ServiceUnavailable, code::SERVICE_UNAVAILABLE),
+            (
+                ApiError::ServiceUnavailable("later".into()),
+                code::SERVICE_UNAVAILABLE,
+            ),
             (ApiError::Internal("boom".into()), code::INTERNAL),
         ];
         for (err, expected) in cases {

@@ -86,8 +86,8 @@ struct TokenArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    telemetry::init();
     let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             if settings.app_env == AppEnv::Development {

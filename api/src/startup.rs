@@ -18,7 +18,7 @@ use crate::graphql;
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
-use crate::services::Services;
+use crate::services::{QueryGate, Services};
 use crate::store::Writer;
 use crate::store::directory::Directory;
 use crate::store::seed;
@@ -60,7 +60,7 @@ impl Application {
             events: Events::start(&db).await.context("starting the event bus")?,
             exported_rows: Default::default(),
             responses: Arc::new(ResponseCache::new(settings.response_cache_bytes)),
-            queries: Arc::new(tokio::sync::Semaphore::new(settings.concurrent_queries)),
+            queries: Arc::new(QueryGate::new(settings.concurrent_queries)),
             exports: Arc::new(tokio::sync::Semaphore::new(db::concurrent_exports(
                 &settings.database_url,
             ))),
@@ -80,7 +80,11 @@ impl Application {
         let events = services.events.clone();
         let state = AppState {
             graphql: graphql::build(settings.limits, settings.introspection),
-            metrics: Arc::new(Metrics::new(&services.events)),
+            metrics: Arc::new(Metrics::new(
+                services.events.active(),
+                db.clone(),
+                services.queries.clone(),
+            )),
             services,
             settings: Arc::new(settings),
             verifier: verifier.clone(),

@@ -51,13 +51,19 @@ impl ServerProcess {
     /// Starts `api serve` on `database_url` in development mode (the dev
     /// secret `tests::token` signs with) and waits until it answers.
     pub async fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[]).await
+    }
+
+    /// Like `start`, with further environment variables (`RUST_LOG`
+    /// among them: `warn` unless given).
+    pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let log = std::env::temp_dir().join(format!(
             "medborgarloften-api-{}-{port}.log",
             std::process::id()
         ));
-        let child = Command::new(api_binary())
-            .arg("serve")
+        let mut command = Command::new(api_binary());
+        command
             .env("DATABASE_URL", database_url)
             .env("APP_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
@@ -68,9 +74,11 @@ impl ServerProcess {
             .env_remove("AUTH_ISSUER")
             .env_remove("AUTH_AUDIENCE")
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("a log file"))
-            .spawn()
-            .expect("the api binary starts");
+            .stderr(std::fs::File::create(&log).expect("a log file"));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command.arg("serve").spawn().expect("the api binary starts");
         let mut server = Self {
             child,
             base_url: format!("http://127.0.0.1:{port}"),
@@ -104,6 +112,11 @@ impl ServerProcess {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         panic!("not {n} listening subscriptions; /metrics says {last:?}");
+    }
+
+    /// What the process has logged so far (its stderr).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     async fn wait_until_it_answers(&mut self) {

@@ -21,6 +21,7 @@ mod follow_up_export;
 mod follow_up_sync;
 mod harness;
 mod http_contract;
+mod http_limits;
 mod jwt_attacks;
 mod mutation_results;
 mod operator_endpoints;

@@ -78,3 +78,131 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    metrics_count_requests_by_operation_and_outcome_and_show_pool_and_refusals,
+    |app| {
+        let client = reqwest::Client::new();
+        let post = |body: String, token: Option<&str>| {
+            let mut request = client
+                .post(format!("{}/graphql", app.base_url))
+                .header("content-type", "application/json")
+                .body(body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request.send()
+        };
+        let named = json!({ "query": "query ListFocusAreas { focusAreas { code } }" }).to_string();
+        // Twice: the second answer comes from the public response cache
+        // and is counted the same.
+        for _ in 0..2 {
+            assert_eq!(
+                post(named.clone(), None).await.expect("answered").status(),
+                200
+            );
+        }
+        let bad_token = post(named.clone(), Some("not-a-token"))
+            .await
+            .expect("answered");
+        assert_eq!(bad_token.status(), 401);
+        let huge =
+            json!({ "query": format!("{{ focusAreas {{ code }} }} #{}", "x".repeat(2 << 20)) });
+        let too_large = post(huge.to_string(), None).await.expect("answered");
+        assert_eq!(too_large.status(), 413);
+
+        let text = scrape(&app.base_url).await;
+        let value = |sample: &str| metric_value(&text, sample);
+        assert_eq!(
+            value("medborgarloften_requests_total{operation=\"ListFocusAreas\",outcome=\"OK\"}"),
+            Some(2.0),
+            "{text}"
+        );
+        assert_eq!(
+            value(
+                "medborgarloften_request_duration_seconds_count{operation=\"ListFocusAreas\",outcome=\"OK\"}"
+            ),
+            Some(2.0),
+            "{text}"
+        );
+        assert_eq!(
+            value(
+                "medborgarloften_requests_total{operation=\"/graphql\",outcome=\"UNAUTHENTICATED\"}"
+            ),
+            Some(1.0),
+            "{text}"
+        );
+        assert_eq!(
+            value("medborgarloften_rejected_requests_total{reason=\"unauthenticated\"}"),
+            Some(1.0),
+            "{text}"
+        );
+        assert_eq!(
+            value("medborgarloften_rejected_requests_total{reason=\"body_too_large\"}"),
+            Some(1.0),
+            "{text}"
+        );
+        let idle = value("medborgarloften_db_pool_connections{state=\"idle\"}");
+        let in_use = value("medborgarloften_db_pool_connections{state=\"in_use\"}");
+        assert!(idle.is_some_and(|n| n >= 1.0) && in_use.is_some(), "{text}");
+        assert_eq!(
+            value("medborgarloften_operations{state=\"waiting\"}"),
+            Some(0.0),
+            "{text}"
+        );
+        assert_eq!(
+            value("medborgarloften_operations{state=\"running\"}"),
+            Some(0.0),
+            "{text}"
+        );
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_log_is_json_lines_with_request_id_operation_and_outcome() {
+    let dir = std::env::temp_dir().join("medborgarloften-tests");
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    let file = dir.join(format!("log-{}.db", uuid::Uuid::new_v4().simple()));
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let server =
+        tests::ServerProcess::start_with(&url, &[("APP_LOG_FORMAT", "json"), ("RUST_LOG", "info")])
+            .await;
+    let editor = tests::token("eva-varnamo", &["municipality_editor"], &["0683"], &[]);
+    let response = reqwest::Client::new()
+        .post(format!("{}/graphql", server.base_url))
+        .bearer_auth(&editor)
+        .header("x-request-id", "forged")
+        .json(&json!({ "query": "query MyDrafts { pledges(filter: { status: DRAFT }) { totalCount } }" }))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 200);
+    let own_id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("an id")
+        .to_owned();
+
+    let log = server.log();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"))
+        })
+        .collect();
+    let answered = lines
+        .iter()
+        .find(|line| line["operation"] == "MyDrafts")
+        .unwrap_or_else(|| panic!("no log line of the operation: {log}"));
+    assert_eq!(answered["outcome"], "OK", "{answered}");
+    assert_eq!(answered["subject"], "eva-varnamo", "{answered}");
+    assert_eq!(answered["reach"], "municipalities:1", "{answered}");
+    assert_eq!(answered["status"], 200, "{answered}");
+    assert!(answered["duration_ms"].is_number(), "{answered}");
+    let span = &answered["spans"][0];
+    assert_eq!(span["request_id"], own_id.as_str(), "{answered}");
+    assert_eq!(span["client_request_id"], "forged", "{answered}");
+    drop(server);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}

@@ -167,6 +167,7 @@ async fn export(
     let scope = match authenticate::scope_for(&state, &headers, today).await {
         Ok(scope) => scope,
         Err(err @ ApiError::Unauthenticated(_)) => {
+            state.metrics.rejected("unauthenticated");
             return responses::error(&headers, StatusCode::UNAUTHORIZED, &err);
         }
         Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
@@ -189,6 +190,7 @@ async fn export(
     let Ok(permit) = state.services.exports.clone().try_acquire_owned() else {
         let err =
             ApiError::RateLimited("too many exports are running; try again shortly".to_owned());
+        state.metrics.rejected("exports_busy");
         let mut response = responses::error(&headers, StatusCode::SERVICE_UNAVAILABLE, &err);
         response
             .headers_mut()

@@ -1,5 +1,7 @@
 //! `POST /graphql` and `GET /graphql`: credentials -> scope -> execute.
 
+use std::sync::Arc;
+
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Executor as _};
 use async_graphql_axum::GraphQLBatchRequest;
@@ -9,6 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::observe::{Summary, operation_label, outcome_of};
 use super::{AppState, authenticate};
 use super::{public, responses};
 use crate::error::ApiError;
@@ -104,6 +107,7 @@ async fn execute(
     let scope = match authenticate::scope_for(&state, &headers, today).await {
         Ok(scope) => scope,
         Err(err @ ApiError::Unauthenticated(_)) => {
+            state.metrics.rejected("unauthenticated");
             return responses::error(&headers, StatusCode::UNAUTHORIZED, &err);
         }
         Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
@@ -127,6 +131,7 @@ async fn execute(
             "a batch may hold at most {} operations",
             state.settings.limits.batch
         ));
+        state.metrics.rejected("batch_too_large");
         return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
     }
     // Each operation of a batch gets its own context.
@@ -148,25 +153,34 @@ async fn execute(
         );
         request.data(context)
     };
-    let response = match request {
-        BatchRequest::Single(one) => {
-            BatchResponse::Single(in_turn(&state, &state.graphql.uncached, prepare(one)).await)
+    let (response, operation) = match request {
+        BatchRequest::Single(mut one) => {
+            let operation = operation_label(&mut one);
+            let response = in_turn(&state, &state.graphql.uncached, prepare(one)).await;
+            (BatchResponse::Single(response), operation)
         }
         BatchRequest::Batch(many) => {
             let mut out = Vec::with_capacity(many.len());
             for one in many {
                 out.push(in_turn(&state, &state.graphql.uncached, prepare(one)).await);
             }
-            BatchResponse::Batch(out)
+            (BatchResponse::Batch(out), Arc::from("batch"))
         }
     };
-    let status = match &response {
-        BatchResponse::Single(one) => {
-            responses::status_for(&headers, responses::is_request_error(one))
-        }
-        BatchResponse::Batch(_) => StatusCode::OK,
+    let (status, outcome) = match &response {
+        BatchResponse::Single(one) => (
+            responses::status_for(&headers, responses::is_request_error(one)),
+            outcome_of(one),
+        ),
+        BatchResponse::Batch(all) => (
+            StatusCode::OK,
+            all.iter()
+                .map(outcome_of)
+                .find(|o| *o != "OK")
+                .unwrap_or("OK"),
+        ),
     };
-    responses::graphql(&headers, status, &response)
+    Summary::new(operation, outcome, &scope).on(responses::graphql(&headers, status, &response))
 }
 
 /// Executes one operation once it has a turn (`Services::queries`): the
@@ -179,6 +193,6 @@ pub(super) async fn in_turn(
 ) -> async_graphql::Response {
     // The semaphore is never closed; if it were, the operation would run
     // without a turn rather than fail.
-    let _turn = state.services.queries.acquire().await.ok();
+    let _turn = state.services.queries.turn().await;
     executor.execute(request).await
 }

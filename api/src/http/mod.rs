@@ -3,9 +3,12 @@
 //! touches the database directly.
 
 mod authenticate;
+mod browsers;
 mod dashboard;
 mod export;
 mod graphql_handler;
+mod limits;
+mod observe;
 mod operator;
 mod public;
 pub mod response_cache;
@@ -49,19 +52,34 @@ impl std::fmt::Debug for AppState {
 
 /// The whole router, testable without a socket.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let limits = limits::Limits {
+        max_body_bytes: state.settings.max_body_bytes,
+        timeout: state.settings.request_timeout,
+        metrics: state.metrics.clone(),
+    };
+    let cors = state.settings.cors.clone();
+    let routes = Router::new()
         .route(
             "/graphql",
             get(graphql_handler::get_graphql).post(graphql_handler::post_graphql),
         )
         .route("/graphql/ws", get(websocket::upgrade))
-        .route("/healthz", get(operator::healthz))
-        .route("/readyz", get(operator::readyz))
-        .route("/metrics", get(operator::metrics))
         .route("/export/follow-ups.csv", get(export::csv))
         .route("/export/follow-ups.ndjson", get(export::ndjson))
         .merge(dashboard::routes())
-        .with_state(state)
+        .with_state(state.clone())
+        .route_layer(middleware::from_fn_with_state(limits, limits::bound))
+        // Outside the limits: what they refuse is logged and counted too.
+        .route_layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            observe::observe,
+        ))
+        // Probes and scrapes are not bounded like requests: they must
+        // answer even when the server is at its limits.
+        .route("/healthz", get(operator::healthz))
+        .route("/readyz", get(operator::readyz).with_state(state.clone()))
+        .route("/metrics", get(operator::metrics).with_state(state));
+    browsers::protect(routes, &cors)
         // Outermost first on the way in: assign an id, trace with it, and
         // send it back so a client can quote it when reporting a problem.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use chrono::NaiveDate;
 
 use super::graphql_handler::in_turn;
+use super::observe::{Summary, operation_label, outcome_of};
 use super::response_cache::{Entry, Key};
 use super::{AppState, responses};
 use crate::graphql::context::RequestContext;
@@ -43,7 +44,8 @@ pub(super) async fn answer(
         && let Ok(versions) = data_version::current(db).await
     {
         if let Some(hit) = cache.get(&key, versions.data) {
-            return responses::bytes(hit.status, hit.content_type, hit.body.clone());
+            let answer = responses::bytes(hit.status, hit.content_type, hit.body.clone());
+            return Summary::new(hit.operation.clone(), "OK", &Scope::anonymous()).on(answer);
         }
         known = Some(versions);
     }
@@ -52,6 +54,8 @@ pub(super) async fn answer(
         None => Ok(state.services.directory.current()),
     }
     .unwrap_or_else(|_| state.services.directory.current());
+    let mut request = request;
+    let operation = operation_label(&mut request);
     let variables = request.variables.clone();
     let (mut response, mut versions) =
         run(state, request, today, &request_id, reference.clone(), known).await;
@@ -70,14 +74,19 @@ pub(super) async fn answer(
         (response, versions) = run(state, again, today, &request_id, reference, Some(v)).await;
     }
     let status = responses::status_for(headers, responses::is_request_error(&response));
+    let summary = Summary::new(
+        operation.clone(),
+        outcome_of(&response),
+        &Scope::anonymous(),
+    );
     let body = match responses::body(&response) {
         Ok(body) => Bytes::from(body),
         Err(err) => {
-            return responses::error(
+            return summary.on(responses::error(
                 headers,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &crate::error::ApiError::internal(err),
-            );
+            ));
         }
     };
     // Only clean answers are kept: an error may be passing (a database
@@ -93,10 +102,11 @@ pub(super) async fn answer(
                 status,
                 content_type,
                 body: body.clone(),
+                operation,
             },
         );
     }
-    responses::bytes(status, content_type, body)
+    summary.on(responses::bytes(status, content_type, body))
 }
 
 /// Executes `request` anonymously from `reference`; the data version read

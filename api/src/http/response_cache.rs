@@ -51,6 +51,8 @@ pub(crate) struct Entry {
     pub(crate) status: StatusCode,
     pub(crate) content_type: &'static str,
     pub(crate) body: Bytes,
+    /// The operation's name, for the request log and metrics of a hit.
+    pub(crate) operation: Arc<str>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -130,6 +132,7 @@ mod tests {
             status: StatusCode::OK,
             content_type: "application/json",
             body: Bytes::from(body.to_owned()),
+            operation: Arc::from("test"),
         }
     }
 

@@ -113,6 +113,10 @@ pub(super) fn graphql(
     }
 }
 
+/// The code of a request-level error answer, on the response.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ErrorCode(pub(super) &'static str);
+
 /// A request-level error (bad token, unreadable body) in GraphQL shape.
 pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> HttpResponse {
     let body = serde_json::json!({
@@ -130,6 +134,8 @@ pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> 
         body.to_string(),
     )
         .into_response();
+    // For the request log and metrics (`observe`).
+    response.extensions_mut().insert(ErrorCode(err.code()));
     if status == StatusCode::UNAUTHORIZED {
         // RFC 6750 §3: name the expected scheme and that the token failed.
         response.headers_mut().insert(
