@@ -46,6 +46,8 @@ pub struct Settings {
     pub cors: CorsOrigins,
     /// JSON lines for a log collector, or text for a person.
     pub log_format: LogFormat,
+    /// How long requests in flight may take to finish once stopping.
+    pub shutdown_grace: Duration,
 }
 
 /// Browser pages of which origins may read the API's answers (CORS).
@@ -188,6 +190,8 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("APP_LOG_FORMAT must be text or json, got {other:?}"),
         };
+        let shutdown_grace =
+            Duration::from_secs(number(&lookup, "APP_SHUTDOWN_GRACE_SECS")?.unwrap_or(20) as u64);
         Ok(Self {
             database_url,
             addr,
@@ -203,6 +207,7 @@ impl Settings {
             request_timeout,
             cors,
             log_format,
+            shutdown_grace,
         })
     }
 }

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod request_id;
 pub mod scope;
 pub mod services;
+pub mod shutdown;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

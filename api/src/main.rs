@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use api::auth::{TokenRequest, mint_hs256};
 use api::config::{AppEnv, Settings};
-use api::startup::{Application, shutdown_signal};
+use api::shutdown;
+use api::startup::Application;
 use api::store::seed;
 use api::store::seed::synthetic::{self, DEFAULT_SEED, SyntheticSpec};
 use api::{db, telemetry};
@@ -98,7 +99,8 @@ async fn main() -> anyhow::Result<()> {
             }
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "listening");
-            app.serve(shutdown_signal()).await.context("serving")?;
+            app.serve(shutdown::signal()).await.context("serving")?;
+            tracing::info!("stopped");
         }
         Command::Migrate => {
             let (conn, _) =

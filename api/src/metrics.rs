@@ -12,7 +12,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Registry, Unit};
 use sea_orm::{DatabaseBackend, DatabaseConnection};
@@ -49,6 +49,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     durations: Family<RequestLabels, Histogram>,
     rejected: Family<RejectionLabels, Counter>,
+    in_flight: Gauge,
     operations: Mutex<HashSet<String>>,
 }
 
@@ -80,6 +81,12 @@ impl Metrics {
             "Requests refused before they were run, by reason",
             rejected.clone(),
         );
+        let in_flight = Gauge::default();
+        registry.register(
+            "requests_in_flight",
+            "Requests being answered now (their response head not yet sent)",
+            in_flight.clone(),
+        );
         registry.register_collector(Box::new(Subscriptions(active_subscriptions)));
         registry.register_collector(Box::new(Pool(db)));
         registry.register_collector(Box::new(Gate(queries)));
@@ -88,8 +95,15 @@ impl Metrics {
             requests,
             durations,
             rejected,
+            in_flight,
             operations: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Counts a request as in flight until the guard is dropped.
+    pub fn in_flight(&self) -> InFlight {
+        self.in_flight.inc();
+        InFlight(self.in_flight.clone())
     }
 
     /// Counts one answered request.
@@ -131,6 +145,16 @@ impl Metrics {
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
+    }
+}
+
+/// One request in flight (see `Metrics::in_flight`).
+#[derive(Debug)]
+pub struct InFlight(Gauge);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 

@@ -19,6 +19,7 @@ use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
 use crate::services::{QueryGate, Services};
+use crate::shutdown::Shutdown;
 use crate::store::Writer;
 use crate::store::directory::Directory;
 use crate::store::seed;
@@ -34,6 +35,8 @@ pub struct Application {
     exported_rows: Arc<std::sync::atomic::AtomicU64>,
     responses: Arc<ResponseCache>,
     events: Events,
+    shutdown: Shutdown,
+    grace: std::time::Duration,
 }
 
 impl Application {
@@ -78,6 +81,8 @@ impl Application {
         let exported_rows = services.exported_rows.clone();
         let responses = services.responses.clone();
         let events = services.events.clone();
+        let shutdown = Shutdown::default();
+        let grace = settings.shutdown_grace;
         let state = AppState {
             graphql: graphql::build(settings.limits, settings.introspection),
             metrics: Arc::new(Metrics::new(
@@ -88,6 +93,7 @@ impl Application {
             services,
             settings: Arc::new(settings),
             verifier: verifier.clone(),
+            shutdown: shutdown.clone(),
         };
         Ok(Self {
             listener,
@@ -98,6 +104,8 @@ impl Application {
             exported_rows,
             responses,
             events,
+            shutdown,
+            grace,
         })
     }
 
@@ -136,14 +144,43 @@ impl Application {
         self.db.clone()
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves until `stop` completes; then stops accepting connections,
+    /// finishes the requests in flight, closes websockets with 1001 and
+    /// returns, within the grace period (`shutdown`).
     pub async fn serve(
         self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
+        stop: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let shutdown = self.shutdown.clone();
+        let begin = {
+            let shutdown = shutdown.clone();
+            async move {
+                stop.await;
+                shutdown.begin();
+            }
+        };
+        let server = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(begin)
+            .into_future();
+        tokio::pin!(server);
+        tokio::select! {
+            served = &mut server => return served,
+            () = shutdown.begun() => {}
+        }
+        // Stopping: the listener is closed; what is in flight gets the
+        // grace period, then the process goes anyway.
+        let drained = async {
+            let served = (&mut server).await;
+            shutdown.sockets_closed().await;
+            served
+        };
+        match tokio::time::timeout(self.grace, drained).await {
+            Ok(served) => served,
+            Err(_) => {
+                tracing::warn!(grace = ?self.grace, "requests still in flight after the grace period; stopping anyway");
+                Ok(())
+            }
+        }
     }
 }
 
@@ -205,27 +242,4 @@ async fn build_verifier(auth: &AuthSettings) -> anyhow::Result<TokenVerifier> {
         auth.issuer.clone(),
         auth.audience.clone(),
     ))
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

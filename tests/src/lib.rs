@@ -332,6 +332,22 @@ impl PostgresDatabase {
     }
 }
 
+/// A fresh SQLite file of its own, removed with this value, for tests
+/// that start server processes themselves.
+#[derive(Debug)]
+pub struct SqliteDatabase(TestDatabase);
+
+impl SqliteDatabase {
+    pub fn create() -> Self {
+        Self(TestDatabase::sqlite())
+    }
+
+    /// The connection URL (`DATABASE_URL` for a server).
+    pub fn url(&self) -> &str {
+        &self.0.url
+    }
+}
+
 /// A database that exists for one test only.
 #[derive(Debug)]
 struct TestDatabase {

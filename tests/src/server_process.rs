@@ -89,10 +89,15 @@ impl ServerProcess {
     }
 
     /// Waits until exactly `n` GraphQL subscriptions are listening in this
-    /// process, as its `/metrics` reports (graphql-transport-ws does not
-    /// acknowledge a subscription). Polls: the figure is in another
-    /// process.
+    /// process (graphql-transport-ws does not acknowledge a subscription).
     pub async fn listening(&self, n: u64) {
+        self.wait_for_metric("medborgarloften_subscriptions_active", n as f64)
+            .await;
+    }
+
+    /// Waits until the sample `name` of the process's `/metrics` reads
+    /// `value`. Polls: the figure is in another process.
+    pub async fn wait_for_metric(&self, name: &str, value: f64) {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(10);
         let mut last = None;
@@ -105,13 +110,42 @@ impl ServerProcess {
                 .text()
                 .await
                 .expect("a text body");
-            last = crate::metric_value(&text, "medborgarloften_subscriptions_active");
-            if last == Some(n as f64) {
+            last = crate::metric_value(&text, name);
+            if last == Some(value) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        panic!("not {n} listening subscriptions; /metrics says {last:?}");
+        panic!("{name} did not come to {value}; /metrics says {last:?}");
+    }
+
+    /// Sends SIGTERM, as Kubernetes does to stop a pod.
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -TERM failed");
+    }
+
+    /// Waits (at most 30 s) for the process to exit; its status.
+    pub async fn exited(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self
+                .child
+                .try_wait()
+                .expect("the process can be waited for")
+            {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "api serve did not exit within 30 s: {}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// What the process has logged so far (its stderr).

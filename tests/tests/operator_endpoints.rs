@@ -160,13 +160,12 @@ db_test!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_request_log_is_json_lines_with_request_id_operation_and_outcome() {
-    let dir = std::env::temp_dir().join("medborgarloften-tests");
-    std::fs::create_dir_all(&dir).expect("temp folder");
-    let file = dir.join(format!("log-{}.db", uuid::Uuid::new_v4().simple()));
-    let url = format!("sqlite://{}?mode=rwc", file.display());
-    let server =
-        tests::ServerProcess::start_with(&url, &[("APP_LOG_FORMAT", "json"), ("RUST_LOG", "info")])
-            .await;
+    let database = tests::SqliteDatabase::create();
+    let server = tests::ServerProcess::start_with(
+        database.url(),
+        &[("APP_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+    )
+    .await;
     let editor = tests::token("eva-varnamo", &["municipality_editor"], &["0683"], &[]);
     let response = reqwest::Client::new()
         .post(format!("{}/graphql", server.base_url))
@@ -202,7 +201,5 @@ async fn the_request_log_is_json_lines_with_request_id_operation_and_outcome() {
     assert_eq!(span["request_id"], own_id.as_str(), "{answered}");
     assert_eq!(span["client_request_id"], "forged", "{answered}");
     drop(server);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-    }
+    drop(database);
 }

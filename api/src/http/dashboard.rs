@@ -9,6 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use super::validators;
+
 /// One file of the dashboard, as served.
 #[derive(Debug)]
 struct Asset {
@@ -24,7 +26,7 @@ impl Asset {
         Self {
             body,
             content_type,
-            etag: fnv1a(body.as_bytes()),
+            etag: validators::fnv1a(body.as_bytes()),
         }
     }
 }
@@ -79,11 +81,8 @@ pub(super) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 }
 
 async fn serve(asset: &'static Asset, request: HeaderMap) -> Response {
-    let etag = format!("\"{:016x}\"", asset.etag);
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let etag = validators::etag(asset.etag);
+    let fresh = validators::is_fresh(&request, &etag);
     let headers = [
         (
             header::CONTENT_TYPE,
@@ -101,26 +100,11 @@ async fn serve(asset: &'static Asset, request: HeaderMap) -> Response {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ),
-        (
-            header::ETAG,
-            HeaderValue::from_str(&etag).expect("quoted hex digits are a header value"),
-        ),
+        (header::ETAG, etag),
     ];
     if fresh {
         (StatusCode::NOT_MODIFIED, headers).into_response()
     } else {
         (StatusCode::OK, headers, asset.body).into_response()
     }
-}
-
-/// FNV-1a, 64 bits: a `const fn`, so every tag is computed at compile time.
-const fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut i = 0;
-    while i < bytes.len() {
-        hash ^= bytes[i] as u64;
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        i += 1;
-    }
-    hash
 }

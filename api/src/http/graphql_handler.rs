@@ -35,7 +35,7 @@ pub(super) async fn post_graphql(
         };
         return responses::error(&headers, StatusCode::UNSUPPORTED_MEDIA_TYPE, &err);
     }
-    execute(state, request_id, headers, request).await
+    execute(state, request_id, headers, request, false).await
 }
 
 pub(super) async fn get_graphql(
@@ -68,7 +68,7 @@ pub(super) async fn get_graphql(
         };
         return responses::error(&headers, StatusCode::METHOD_NOT_ALLOWED, &err);
     }
-    execute(state, request_id, headers, request).await
+    execute(state, request_id, headers, request, true).await
 }
 
 /// Whether the request's content-type is `application/json` (any
@@ -97,11 +97,14 @@ fn is_mutation(query: &str, operation: Option<&str>) -> bool {
     })
 }
 
+/// Runs `request` for the caller its headers name; `get`: it came as an
+/// HTTP GET.
 async fn execute(
     state: AppState,
     request_id: RequestId,
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
+    get: bool,
 ) -> Response {
     let today = crate::calendar::today();
     let scope = match authenticate::scope_for(&state, &headers, today).await {
@@ -138,7 +141,7 @@ async fn execute(
     let request = match request {
         // Anonymous single queries go through the public response cache.
         BatchRequest::Single(one) if scope.caller().is_none() => {
-            return public::answer(&state, &headers, today, request_id, one).await;
+            return public::answer(&state, &headers, today, request_id, one, get).await;
         }
         other => other,
     };
@@ -180,7 +183,13 @@ async fn execute(
                 .unwrap_or("OK"),
         ),
     };
-    Summary::new(operation, outcome, &scope).on(responses::graphql(&headers, status, &response))
+    let mut answer = responses::graphql(&headers, status, &response);
+    // A signed-in caller's answer is theirs alone: no cache may keep it.
+    answer.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Summary::new(operation, outcome, &scope).on(answer)
 }
 
 /// Executes one operation once it has a turn (`Services::queries`): the

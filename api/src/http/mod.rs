@@ -13,6 +13,7 @@ mod operator;
 mod public;
 pub mod response_cache;
 mod responses;
+mod validators;
 mod websocket;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use crate::graphql::Executors;
 use crate::metrics::Metrics;
 use crate::request_id::RequestId;
 use crate::services::Services;
+use crate::shutdown::Shutdown;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -40,6 +42,8 @@ pub struct AppState {
     pub services: Services,
     pub settings: Arc<Settings>,
     pub verifier: Arc<TokenVerifier>,
+    /// Whether the server is stopping; open websockets it is told to close.
+    pub shutdown: Shutdown,
 }
 
 impl std::fmt::Debug for AppState {

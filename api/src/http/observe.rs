@@ -137,8 +137,10 @@ pub(super) async fn observe(
     next: Next,
 ) -> Response {
     let started = Instant::now();
+    let in_flight = metrics.in_flight();
     let route = req.extensions().get::<MatchedPath>().cloned();
     let response = next.run(req).await;
+    drop(in_flight);
     let took = started.elapsed();
     let status = response.status().as_u16();
     let summary = response.extensions().get::<Summary>();

@@ -21,8 +21,13 @@ pub(super) async fn healthz() -> &'static str {
 }
 
 /// `GET /readyz`: 200 when the database answers within `READY_TIMEOUT`,
-/// 503 otherwise, so that a load balancer sends requests elsewhere.
+/// 503 otherwise or once the server is stopping, so that a load balancer
+/// sends requests elsewhere.
 pub(super) async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    // A stopping server takes no new work: send it elsewhere.
+    if state.shutdown.is_stopping() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
+    }
     match tokio::time::timeout(READY_TIMEOUT, state.services.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready\n"),
         Ok(Err(err)) => {

@@ -5,15 +5,15 @@
 use std::sync::Arc;
 
 use async_graphql::Request;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use chrono::NaiveDate;
 
 use super::graphql_handler::in_turn;
 use super::observe::{Summary, operation_label, outcome_of};
 use super::response_cache::{Entry, Key};
-use super::{AppState, responses};
+use super::{AppState, responses, validators};
 use crate::graphql::context::RequestContext;
 use crate::graphql::public_version::VersionSlot;
 use crate::request_id::RequestId;
@@ -21,12 +21,16 @@ use crate::scope::Scope;
 use crate::store::data_version::{self, Versions};
 use crate::store::directory::Reference;
 
+/// The answer to an anonymous query; `get`: it came as an HTTP GET, so
+/// HTTP caches may keep it (`ETag`, `Cache-Control`, 304 on
+/// `If-None-Match`).
 pub(super) async fn answer(
     state: &AppState,
     headers: &HeaderMap,
     today: NaiveDate,
     request_id: RequestId,
     request: Request,
+    get: bool,
 ) -> Response {
     let db = &state.services.db;
     let cache = &state.services.responses;
@@ -44,7 +48,7 @@ pub(super) async fn answer(
         && let Ok(versions) = data_version::current(db).await
     {
         if let Some(hit) = cache.get(&key, versions.data) {
-            let answer = responses::bytes(hit.status, hit.content_type, hit.body.clone());
+            let answer = cacheable(headers, &hit, get);
             return Summary::new(hit.operation.clone(), "OK", &Scope::anonymous()).on(answer);
         }
         known = Some(versions);
@@ -95,18 +99,51 @@ pub(super) async fn answer(
     if let Some(v) = versions
         && response.errors.is_empty()
     {
-        cache.put(
-            key,
-            Entry {
-                version: v.data,
-                status,
-                content_type,
-                body: body.clone(),
-                operation,
-            },
-        );
+        let entry = Entry {
+            version: v.data,
+            status,
+            content_type,
+            etag: validators::fnv1a(&body),
+            body,
+            operation,
+        };
+        let answer = cacheable(headers, &entry, get);
+        cache.put(key, entry);
+        return summary.on(answer);
     }
-    summary.on(responses::bytes(status, content_type, body))
+    let mut answer = responses::bytes(status, content_type, body);
+    // An error may be passing: no cache keeps it.
+    answer
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    summary.on(answer)
+}
+
+/// A clean public answer: for a GET, with its ETag and the rule that a
+/// cache may keep it but must ask again before each use (a 304 when it
+/// is unchanged: the data version moves with every write). It varies by
+/// `Accept` (the media type) and `Authorization` (a signed-in caller gets
+/// another answer from the same URL).
+fn cacheable(request: &HeaderMap, entry: &Entry, get: bool) -> Response {
+    let mut answer = responses::bytes(entry.status, entry.content_type, entry.body.clone());
+    if !get {
+        return answer;
+    }
+    let etag = validators::etag(entry.etag);
+    if validators::is_fresh(request, &etag) {
+        answer = StatusCode::NOT_MODIFIED.into_response();
+    }
+    let headers = answer.headers_mut();
+    headers.insert(header::ETAG, etag);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept, authorization"),
+    );
+    answer
 }
 
 /// Executes `request` anonymously from `reference`; the data version read

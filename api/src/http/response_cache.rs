@@ -51,6 +51,8 @@ pub(crate) struct Entry {
     pub(crate) status: StatusCode,
     pub(crate) content_type: &'static str,
     pub(crate) body: Bytes,
+    /// The body's hash, for its ETag.
+    pub(crate) etag: u64,
     /// The operation's name, for the request log and metrics of a hit.
     pub(crate) operation: Arc<str>,
 }
@@ -132,6 +134,7 @@ mod tests {
             status: StatusCode::OK,
             content_type: "application/json",
             body: Bytes::from(body.to_owned()),
+            etag: 0,
             operation: Arc::from("test"),
         }
     }

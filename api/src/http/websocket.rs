@@ -16,7 +16,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
 use serde_json::Value;
 
 use super::{AppState, authenticate};
@@ -32,6 +32,8 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 const BAD_REQUEST: u16 = 4400;
 const FORBIDDEN: u16 = 4403;
 const INIT_TIMED_OUT: u16 = 4408;
+/// RFC 6455: the server is going away (a client reconnects elsewhere).
+const GOING_AWAY: u16 = 1001;
 
 pub(super) async fn upgrade(
     State(state): State<AppState>,
@@ -113,6 +115,8 @@ async fn serve(
     mut socket: WebSocket,
     protocol: GraphQLProtocol,
 ) {
+    // Counted open until this returns: a stopping server waits for that.
+    let _open = state.shutdown.socket();
     let first = match tokio::time::timeout(INIT_TIMEOUT, socket.recv()).await {
         Ok(Some(Ok(message))) => message,
         Ok(_) => return,
@@ -137,18 +141,32 @@ async fn serve(
         executor: state.graphql.uncached.clone(),
         context: RequestContext::new(&state.services, scope, today, request_id),
     };
-    let (sink, stream) = socket.split();
+    let (mut sink, stream) = socket.split();
     // Hand async-graphql the connection_init it expects, then the rest.
     let stream = futures::stream::once(async move { Ok(first) }).chain(stream);
-    let session = GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol).serve();
+    // The session borrows the sink, so that the server can still close
+    // the socket itself when it ends the session.
+    let session = GraphQLWebSocket::new_with_pair(&mut sink, stream, executor, protocol).serve();
     // The scope is the token's: when the token expires, so does the
     // connection (the client reconnects with a fresh token).
     let lifetime = expires
         .map(|exp| std::time::Duration::from_secs(exp.saturating_sub(crate::auth::now_secs())));
-    match lifetime {
-        None => session.await,
-        Some(left) => {
-            let _ = tokio::time::timeout(left, session).await;
+    let expiry = async {
+        match lifetime {
+            Some(left) => tokio::time::sleep(left).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = session => {}
+        () = expiry => {}
+        () = state.shutdown.begun() => {
+            let _ = sink
+                .send(Message::Close(Some(CloseFrame {
+                    code: GOING_AWAY,
+                    reason: "the server is shutting down; reconnect".into(),
+                })))
+                .await;
         }
     }
 }
