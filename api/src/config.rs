@@ -5,12 +5,46 @@
 use std::env;
 use std::fmt;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 
 use crate::telemetry::LogFormat;
+
+/// The settings as `api --help` lists them; the README's configuration
+/// table says more of each. Every value is checked at start: a bad one
+/// stops the server with the variable's name and the expected form.
+pub const HELP: &str = "\
+Settings (environment variables; defaults in brackets):
+  DATABASE_URL               sqlite:… or postgres://… [sqlite://data/medborgarloften.db?mode=rwc]
+  APP_ADDR                   listen address [127.0.0.1:8080]
+  APP_ENV                    development | production [development]
+  APP_GRAPHIQL               true | false: GraphiQL for browsers [on in development]
+  APP_INTROSPECTION          true | false: schema introspection [on in development]
+  APP_LOG_FORMAT             text | json [text in development, json in production]
+  RUST_LOG                   tracing filter [info,sqlx=warn,sea_orm=warn]
+  AUTH_HS256_SECRET          HS256 secret, at least 32 characters in production [development secret]
+  AUTH_JWKS_FILE             JWKS file of RS256/ES256 keys
+  AUTH_JWKS_URL              JWKS URL of RS256/ES256 keys
+  AUTH_JWKS_COOLDOWN_SECS    shortest time between JWKS reloads [30]
+  AUTH_ISSUER, AUTH_AUDIENCE required iss / aud of tokens
+  APP_MAX_DEPTH              deepest selection nesting [12]
+  APP_MAX_COMPLEXITY         query cost [5000]
+  APP_MAX_ALIASES            aliases per document [30]
+  APP_MAX_BATCH              operations per batch [10]
+  APP_MAX_CONCURRENT_QUERIES operations run at once [4 per core]
+  APP_RESPONSE_CACHE_MB      public response cache size [64]
+  APP_DB_ACQUIRE_TIMEOUT_MS  wait for a database connection [500]
+  APP_MAX_BODY_BYTES         largest request body [1048576]
+  APP_REQUEST_TIMEOUT_SECS   longest time to a response head [30]
+  APP_CORS_ORIGINS           * or origins, comma-separated [* in development, none in production]
+  APP_RATE_LIMIT_PER_MINUTE  requests a minute per caller, or off [off in development, 3000 in production]
+  APP_RATE_LIMIT_BURST       of them at once [a sixth]
+  APP_TRUST_FORWARDED_FOR    count anonymous callers by X-Forwarded-For [false]
+  APP_SHUTDOWN_GRACE_SECS    time for requests in flight on SIGTERM [20]
+";
 
 /// Where the server runs: development is friendly, production is strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +82,12 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// How long requests in flight may take to finish once stopping.
     pub shutdown_grace: Duration,
+    /// Requests a minute per caller and how many of them at once; `None`:
+    /// no limit.
+    pub rate_limit: Option<(NonZeroU32, NonZeroU32)>,
+    /// Whether `X-Forwarded-For` names the client (set only behind a load
+    /// balancer that writes it).
+    pub trust_forwarded_for: bool,
 }
 
 /// Browser pages of which origins may read the API's answers (CORS).
@@ -190,6 +230,8 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("APP_LOG_FORMAT must be text or json, got {other:?}"),
         };
+        let rate_limit = rate_limit(&lookup, development)?;
+        let trust_forwarded_for = flag(&lookup, "APP_TRUST_FORWARDED_FOR")?.unwrap_or(false);
         let shutdown_grace =
             Duration::from_secs(number(&lookup, "APP_SHUTDOWN_GRACE_SECS")?.unwrap_or(20) as u64);
         Ok(Self {
@@ -208,6 +250,8 @@ impl Settings {
             cors,
             log_format,
             shutdown_grace,
+            rate_limit,
+            trust_forwarded_for,
         })
     }
 }
@@ -302,6 +346,36 @@ fn cors_origins(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(CorsOrigins::List(origins))
+}
+
+/// `APP_RATE_LIMIT_PER_MINUTE` (a number, or `off`) and
+/// `APP_RATE_LIMIT_BURST`. Unset: off in development (a benchmark or a
+/// test is one caller sending thousands of requests), 3000 a minute with
+/// bursts of 500 in production: generous, because behind a load balancer
+/// that is not trusted with `X-Forwarded-For` every anonymous caller
+/// shares the balancer's address.
+fn rate_limit(
+    lookup: &impl Fn(&str) -> Option<String>,
+    development: bool,
+) -> anyhow::Result<Option<(NonZeroU32, NonZeroU32)>> {
+    const KEY: &str = "APP_RATE_LIMIT_PER_MINUTE";
+    let per_minute = match text(lookup, KEY).as_deref().map(str::trim) {
+        Some("off") => return Ok(None),
+        None if development => return Ok(None),
+        None => 3000,
+        Some(_) => number(lookup, KEY)?.unwrap_or(3000),
+    };
+    let burst = number(lookup, "APP_RATE_LIMIT_BURST")?.unwrap_or((per_minute / 6).max(1));
+    let positive = |n: usize, key: &str| {
+        u32::try_from(n)
+            .ok()
+            .and_then(NonZeroU32::new)
+            .with_context(|| format!("{key} must be a positive whole number below 2^32"))
+    };
+    Ok(Some((
+        positive(per_minute, KEY)?,
+        positive(burst, "APP_RATE_LIMIT_BURST")?,
+    )))
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, key: &str) -> anyhow::Result<Option<bool>> {
@@ -433,6 +507,54 @@ mod tests {
         assert_eq!(s.db_acquire_timeout, Duration::from_millis(500));
         let err = settings(&[("APP_MAX_BODY_BYTES", "big")]).expect_err("refused");
         assert!(err.to_string().contains("APP_MAX_BODY_BYTES"));
+    }
+
+    #[test]
+    fn the_rate_limit_is_off_in_development_and_on_in_production() {
+        assert_eq!(settings(&[]).expect("valid").rate_limit, None);
+        let prod = settings(&[("APP_ENV", "production"), PROD_SECRET]).expect("valid");
+        let (per_minute, burst) = prod.rate_limit.expect("on in production");
+        assert_eq!((per_minute.get(), burst.get()), (3000, 500));
+        let off = settings(&[
+            ("APP_ENV", "production"),
+            PROD_SECRET,
+            ("APP_RATE_LIMIT_PER_MINUTE", "off"),
+        ])
+        .expect("valid");
+        assert_eq!(off.rate_limit, None);
+        let set = settings(&[
+            ("APP_RATE_LIMIT_PER_MINUTE", "60"),
+            ("APP_RATE_LIMIT_BURST", "5"),
+        ])
+        .expect("valid");
+        let (per_minute, burst) = set.rate_limit.expect("on");
+        assert_eq!((per_minute.get(), burst.get()), (60, 5));
+        let err = settings(&[("APP_RATE_LIMIT_PER_MINUTE", "lots")]).expect_err("refused");
+        assert!(
+            err.to_string().contains("APP_RATE_LIMIT_PER_MINUTE"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn help_names_every_variable_the_settings_read() {
+        let asked = std::sync::Mutex::new(Vec::<String>::new());
+        for env in ["development", "production"] {
+            let _ = Settings::from_lookup(|key| {
+                asked.lock().expect("lock").push(key.to_owned());
+                match key {
+                    "APP_ENV" => Some(env.to_owned()),
+                    "AUTH_HS256_SECRET" => Some(PROD_SECRET.1.to_owned()),
+                    "APP_RATE_LIMIT_PER_MINUTE" => Some("60".to_owned()),
+                    _ => None,
+                }
+            });
+        }
+        let asked = asked.into_inner().expect("lock");
+        assert!(asked.len() > 20, "{asked:?}");
+        for key in asked {
+            assert!(HELP.contains(&key), "api --help does not name {key}");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The open backend for Swedish citizen pledges (medborgarlöften).
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = api::config::HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

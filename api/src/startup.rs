@@ -15,6 +15,7 @@ use crate::config::{AuthSettings, Settings};
 use crate::db::{self, StatementCounter, WriteGate};
 use crate::events::{EventKind, Events};
 use crate::graphql;
+use crate::http::rate_limit::RateLimits;
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
@@ -83,6 +84,11 @@ impl Application {
         let events = services.events.clone();
         let shutdown = Shutdown::default();
         let grace = settings.shutdown_grace;
+        let rate_limits = settings.rate_limit.map(|(per_minute, burst)| {
+            let limits = Arc::new(RateLimits::new(per_minute, burst));
+            spawn_rate_limit_sweep(limits.clone());
+            limits
+        });
         let state = AppState {
             graphql: graphql::build(settings.limits, settings.introspection),
             metrics: Arc::new(Metrics::new(
@@ -94,6 +100,7 @@ impl Application {
             settings: Arc::new(settings),
             verifier: verifier.clone(),
             shutdown: shutdown.clone(),
+            rate_limits,
         };
         Ok(Self {
             listener,
@@ -159,7 +166,11 @@ impl Application {
                 shutdown.begin();
             }
         };
-        let server = axum::serve(self.listener, self.router)
+        // The peer's address is what anonymous callers are rate limited by.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let server = axum::serve(self.listener, service)
             .with_graceful_shutdown(begin)
             .into_future();
         tokio::pin!(server);
@@ -182,6 +193,17 @@ impl Application {
             }
         }
     }
+}
+
+/// Forgets idle callers of the rate limit every minute.
+fn spawn_rate_limit_sweep(limits: Arc<RateLimits>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            limits.sweep();
+        }
+    });
 }
 
 /// Keeps the reference snapshot current: re-reads it when an instance

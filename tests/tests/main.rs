@@ -33,6 +33,7 @@ mod police_organisation;
 mod production_mode;
 mod public_cache;
 mod query_limits;
+mod rate_limit;
 mod reference_admin;
 mod reference_data;
 mod regional_comparison;

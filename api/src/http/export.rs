@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -18,6 +19,7 @@ use futures::StreamExt;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
+use super::rate_limit::{self, ClientIp};
 use super::{AppState, authenticate, responses};
 use crate::error::ApiError;
 use crate::store::follow_ups::{ExportRow, FollowUpFilter};
@@ -70,18 +72,22 @@ enum Format {
 
 pub(super) async fn csv(
     state: State<AppState>,
+    ip: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    export(state, headers, params, Format::Csv).await
+    let ip = ip.and_then(|Extension(ClientIp(ip))| ip);
+    export(state, ip, headers, params, Format::Csv).await
 }
 
 pub(super) async fn ndjson(
     state: State<AppState>,
+    ip: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    export(state, headers, params, Format::Ndjson).await
+    let ip = ip.and_then(|Extension(ClientIp(ip))| ip);
+    export(state, ip, headers, params, Format::Ndjson).await
 }
 
 async fn filter_from(state: &AppState, params: ExportParams) -> Result<FollowUpFilter, ApiError> {
@@ -159,6 +165,7 @@ fn encode(format: Format, row: &ExportRow) -> Result<Vec<u8>, ApiError> {
 
 async fn export(
     State(state): State<AppState>,
+    ip: Option<std::net::IpAddr>,
     headers: HeaderMap,
     params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
     format: Format,
@@ -172,6 +179,12 @@ async fn export(
         }
         Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
     };
+    if let Some(limits) = &state.rate_limits
+        && let Err(wait) = limits.check(&scope, ip)
+    {
+        state.metrics.rejected("rate_limited");
+        return rate_limit::refusal(&headers, wait);
+    }
     let params = match params {
         Ok(Query(params)) => params,
         Err(rejection) => {

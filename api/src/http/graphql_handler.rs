@@ -1,5 +1,6 @@
 //! `POST /graphql` and `GET /graphql`: credentials -> scope -> execute.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
@@ -12,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::observe::{Summary, operation_label, outcome_of};
+use super::rate_limit::{self, ClientIp};
 use super::{AppState, authenticate};
 use super::{public, responses};
 use crate::error::ApiError;
@@ -22,6 +24,7 @@ use crate::request_id::RequestId;
 pub(super) async fn post_graphql(
     State(state): State<AppState>,
     Extension(request_id): Extension<RequestId>,
+    ip: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> Response {
@@ -35,12 +38,21 @@ pub(super) async fn post_graphql(
         };
         return responses::error(&headers, StatusCode::UNSUPPORTED_MEDIA_TYPE, &err);
     }
-    execute(state, request_id, headers, request, false).await
+    execute(
+        state,
+        request_id,
+        headers,
+        request,
+        false,
+        ip.and_then(|Extension(ClientIp(ip))| ip),
+    )
+    .await
 }
 
 pub(super) async fn get_graphql(
     State(state): State<AppState>,
     Extension(request_id): Extension<RequestId>,
+    ip: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     uri: Uri,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
@@ -68,7 +80,15 @@ pub(super) async fn get_graphql(
         };
         return responses::error(&headers, StatusCode::METHOD_NOT_ALLOWED, &err);
     }
-    execute(state, request_id, headers, request, true).await
+    execute(
+        state,
+        request_id,
+        headers,
+        request,
+        true,
+        ip.and_then(|Extension(ClientIp(ip))| ip),
+    )
+    .await
 }
 
 /// Whether the request's content-type is `application/json` (any
@@ -105,6 +125,7 @@ async fn execute(
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
     get: bool,
+    ip: Option<IpAddr>,
 ) -> Response {
     let today = crate::calendar::today();
     let scope = match authenticate::scope_for(&state, &headers, today).await {
@@ -115,6 +136,12 @@ async fn execute(
         }
         Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
     };
+    if let Some(limits) = &state.rate_limits
+        && let Err(wait) = limits.check(&scope, ip)
+    {
+        state.metrics.rejected("rate_limited");
+        return rate_limit::refusal(&headers, wait);
+    }
     let request = match request {
         Ok(request) => request.into_inner(),
         Err(rejection) => {

@@ -11,6 +11,7 @@ mod limits;
 mod observe;
 mod operator;
 mod public;
+pub mod rate_limit;
 pub mod response_cache;
 mod responses;
 mod validators;
@@ -33,6 +34,7 @@ use crate::metrics::Metrics;
 use crate::request_id::RequestId;
 use crate::services::Services;
 use crate::shutdown::Shutdown;
+use rate_limit::RateLimits;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -44,6 +46,8 @@ pub struct AppState {
     pub verifier: Arc<TokenVerifier>,
     /// Whether the server is stopping; open websockets it is told to close.
     pub shutdown: Shutdown,
+    /// The per-caller rate limit, when there is one.
+    pub rate_limits: Option<Arc<RateLimits>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -62,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         metrics: state.metrics.clone(),
     };
     let cors = state.settings.cors.clone();
+    let trust_forwarded_for = state.settings.trust_forwarded_for;
     let routes = Router::new()
         .route(
             "/graphql",
@@ -96,6 +101,10 @@ pub fn router(state: AppState) -> Router {
                 client_request_id = id.and_then(RequestId::client),
             )
         }))
+        .layer(middleware::from_fn_with_state(
+            trust_forwarded_for,
+            rate_limit::client_ip,
+        ))
         .layer(middleware::from_fn(assign_request_id))
 }
 

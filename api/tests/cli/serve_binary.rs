@@ -167,4 +167,26 @@ fn help_lists_the_subcommands() {
     for sub in ["serve", "migrate", "seed"] {
         assert!(text.contains(sub), "--help lacks {sub}: {text}");
     }
+    for variable in [
+        "DATABASE_URL",
+        "APP_RATE_LIMIT_PER_MINUTE",
+        "APP_SHUTDOWN_GRACE_SECS",
+    ] {
+        assert!(text.contains(variable), "--help lacks {variable}: {text}");
+    }
+}
+
+#[test]
+fn a_bad_setting_stops_the_server_naming_the_variable_and_the_form() {
+    let output = Command::new(env!("CARGO_BIN_EXE_api"))
+        .arg("serve")
+        .env("APP_MAX_BODY_BYTES", "big")
+        .output()
+        .expect("api serve runs");
+    assert!(!output.status.success());
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains("APP_MAX_BODY_BYTES") && text.contains("positive whole number"),
+        "{text}"
+    );
 }
