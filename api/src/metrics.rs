@@ -131,12 +131,13 @@ impl Metrics {
         let Ok(mut known) = self.operations.lock() else {
             return "other".to_owned();
         };
-        if known.contains(operation) || known.len() < MAX_OPERATIONS {
+        if !known.contains(operation) {
+            if known.len() >= MAX_OPERATIONS {
+                return "other".to_owned();
+            }
             known.insert(operation.to_owned());
-            operation.to_owned()
-        } else {
-            "other".to_owned()
         }
+        operation.to_owned()
     }
 
     /// Every metric, as text.

@@ -179,11 +179,8 @@ async fn export(
         }
         Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
     };
-    if let Some(limits) = &state.rate_limits
-        && let Err(wait) = limits.check(&scope, ip)
-    {
-        state.metrics.rejected("rate_limited");
-        return rate_limit::refusal(&headers, wait);
+    if let Some(refused) = rate_limit::refusal_if_over(&state, &scope, ip, &headers) {
+        return refused;
     }
     let params = match params {
         Ok(Query(params)) => params,

@@ -136,11 +136,8 @@ async fn execute(
         }
         Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
     };
-    if let Some(limits) = &state.rate_limits
-        && let Err(wait) = limits.check(&scope, ip)
-    {
-        state.metrics.rejected("rate_limited");
-        return rate_limit::refusal(&headers, wait);
+    if let Some(refused) = rate_limit::refusal_if_over(&state, &scope, ip, &headers) {
+        return refused;
     }
     let request = match request {
         Ok(request) => request.into_inner(),

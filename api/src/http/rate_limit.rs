@@ -14,7 +14,7 @@ use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use super::responses;
+use super::{AppState, responses};
 use crate::error::ApiError;
 use crate::scope::Scope;
 
@@ -55,8 +55,22 @@ impl RateLimits {
     }
 }
 
+/// Counts one request of the caller of `scope` (anonymous: of `ip`)
+/// against the server's limit, if it has one; the refusal when the caller
+/// is over it.
+pub(super) fn refusal_if_over(
+    state: &AppState,
+    scope: &Scope,
+    ip: Option<IpAddr>,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let wait = state.rate_limits.as_ref()?.check(scope, ip).err()?;
+    state.metrics.rejected("rate_limited");
+    Some(refusal(headers, wait))
+}
+
 /// The refusal of a caller over the limit.
-pub(super) fn refusal(headers: &HeaderMap, wait: Duration) -> Response {
+fn refusal(headers: &HeaderMap, wait: Duration) -> Response {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let seconds = seconds.max(1);
     let err = ApiError::RateLimited(format!("too many requests; try again in {seconds} s"));
