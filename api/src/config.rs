@@ -44,6 +44,7 @@ Settings (environment variables; defaults in brackets):
   APP_RATE_LIMIT_BURST       of them at once [a sixth]
   APP_TRUST_FORWARDED_FOR    count anonymous callers by X-Forwarded-For [false]
   APP_SHUTDOWN_GRACE_SECS    time for requests in flight on SIGTERM [20]
+  APP_OPERATION_ALLOW_LIST   file of the only operations that run (Apollo manifest or id→document JSON) [none: any]
 ";
 
 /// Where the server runs: development is friendly, production is strict.
@@ -88,6 +89,9 @@ pub struct Settings {
     /// Whether `X-Forwarded-For` names the client (set only behind a load
     /// balancer that writes it).
     pub trust_forwarded_for: bool,
+    /// The file of the only GraphQL documents that run, when there is one
+    /// (`http::persisted`).
+    pub operation_allow_list: Option<PathBuf>,
 }
 
 /// Browser pages of which origins may read the API's answers (CORS).
@@ -234,6 +238,7 @@ impl Settings {
         let trust_forwarded_for = flag(&lookup, "APP_TRUST_FORWARDED_FOR")?.unwrap_or(false);
         let shutdown_grace =
             Duration::from_secs(number(&lookup, "APP_SHUTDOWN_GRACE_SECS")?.unwrap_or(20) as u64);
+        let operation_allow_list = text(&lookup, "APP_OPERATION_ALLOW_LIST").map(PathBuf::from);
         Ok(Self {
             database_url,
             addr,
@@ -252,6 +257,7 @@ impl Settings {
             shutdown_grace,
             rate_limit,
             trust_forwarded_for,
+            operation_allow_list,
         })
     }
 }

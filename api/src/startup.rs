@@ -15,6 +15,7 @@ use crate::config::{AuthSettings, Settings};
 use crate::db::{self, StatementCounter, WriteGate};
 use crate::events::{EventKind, Events};
 use crate::graphql;
+use crate::http::persisted::PersistedOperations;
 use crate::http::rate_limit::RateLimits;
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, AppState};
@@ -89,6 +90,17 @@ impl Application {
             spawn_rate_limit_sweep(limits.clone());
             limits
         });
+        let persisted = Arc::new(match &settings.operation_allow_list {
+            Some(path) => {
+                let list = PersistedOperations::allow_list(path)?;
+                tracing::info!(
+                    operations = list.allowed().unwrap_or_default(),
+                    "only the operations of the allow-list run"
+                );
+                list
+            }
+            None => PersistedOperations::open(),
+        });
         let state = AppState {
             graphql: graphql::build(settings.limits, settings.introspection),
             metrics: Arc::new(Metrics::new(
@@ -101,6 +113,7 @@ impl Application {
             verifier: verifier.clone(),
             shutdown: shutdown.clone(),
             rate_limits,
+            persisted,
         };
         Ok(Self {
             listener,

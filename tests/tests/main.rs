@@ -28,6 +28,7 @@ mod jwt_attacks;
 mod mutation_results;
 mod operator_endpoints;
 mod pagination_and_filters;
+mod persisted_operations;
 mod police_cosigning;
 mod police_organisation;
 mod production_mode;

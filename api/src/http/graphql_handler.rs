@@ -61,24 +61,15 @@ pub(super) async fn get_graphql(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
-    // A browser opening the endpoint sends no query: show GraphiQL. A GET
+    // A browser opening the endpoint sends no query (nor a persisted
+    // query's hash): show GraphiQL. A GET
     // with a query is GraphQL over HTTP, whatever the Accept header says.
-    let has_query = uri
-        .query()
-        .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("query=")));
+    let has_query = uri.query().is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair.starts_with("query=") || pair.starts_with("extensions="))
+    });
     if wants_html && state.settings.graphiql && !has_query {
         return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
-    }
-    // GET must not change anything (links, prefetchers and CSRF): writes
-    // need POST.
-    if let Ok(BatchRequest::Single(one)) = request.as_ref().map(|r| &r.0)
-        && is_mutation(&one.query, one.operation_name.as_deref())
-    {
-        let err = ApiError::BadUserInput {
-            field: None,
-            message: "mutations must be sent with POST".to_owned(),
-        };
-        return responses::error(&headers, StatusCode::METHOD_NOT_ALLOWED, &err);
     }
     execute(
         state,
@@ -161,6 +152,31 @@ async fn execute(
         state.metrics.rejected("batch_too_large");
         return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
     }
+    // From here on the document is known: a hash names it, or the
+    // allow-list refuses it.
+    let request = match request {
+        BatchRequest::Single(mut one) => {
+            if let Err(refusal) = state.persisted.resolve(&mut one) {
+                state.metrics.rejected(refusal.reason);
+                let status = responses::status_for(&headers, true);
+                return responses::coded_error(&headers, status, &refusal.message, refusal.code);
+            }
+            BatchRequest::Single(one)
+        }
+        batch => batch,
+    };
+    // GET must not change anything (links, prefetchers and CSRF): writes
+    // need POST.
+    if let BatchRequest::Single(one) = &request
+        && get
+        && is_mutation(&one.query, one.operation_name.as_deref())
+    {
+        let err = ApiError::BadUserInput {
+            field: None,
+            message: "mutations must be sent with POST".to_owned(),
+        };
+        return responses::error(&headers, StatusCode::METHOD_NOT_ALLOWED, &err);
+    }
     // Each operation of a batch gets its own context.
     let request = match request {
         // Anonymous single queries go through the public response cache.
@@ -188,8 +204,14 @@ async fn execute(
         }
         BatchRequest::Batch(many) => {
             let mut out = Vec::with_capacity(many.len());
-            for one in many {
-                out.push(in_turn(&state, &state.graphql.uncached, prepare(one)).await);
+            for mut one in many {
+                out.push(match state.persisted.resolve(&mut one) {
+                    Ok(()) => in_turn(&state, &state.graphql.uncached, prepare(one)).await,
+                    Err(refusal) => {
+                        state.metrics.rejected(refusal.reason);
+                        async_graphql::Response::from_errors(vec![refusal.into_server_error()])
+                    }
+                });
             }
             (BatchResponse::Batch(out), Arc::from("batch"))
         }

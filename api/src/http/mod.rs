@@ -10,6 +10,7 @@ mod graphql_handler;
 mod limits;
 mod observe;
 mod operator;
+pub mod persisted;
 mod public;
 pub mod rate_limit;
 pub mod response_cache;
@@ -34,6 +35,7 @@ use crate::metrics::Metrics;
 use crate::request_id::RequestId;
 use crate::services::Services;
 use crate::shutdown::Shutdown;
+use persisted::PersistedOperations;
 use rate_limit::RateLimits;
 
 /// Shared state of every handler.
@@ -48,6 +50,8 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// The per-caller rate limit, when there is one.
     pub rate_limits: Option<Arc<RateLimits>>,
+    /// Documents known by hash, and the allow-list if there is one.
+    pub persisted: Arc<PersistedOperations>,
 }
 
 impl std::fmt::Debug for AppState {

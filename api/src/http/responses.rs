@@ -119,10 +119,20 @@ pub(super) struct ErrorCode(pub(super) &'static str);
 
 /// A request-level error (bad token, unreadable body) in GraphQL shape.
 pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> HttpResponse {
+    coded_error(headers, status, &err.client_message(), err.code())
+}
+
+/// A request-level error with its message and code.
+pub(super) fn coded_error(
+    headers: &HeaderMap,
+    status: StatusCode,
+    message: &str,
+    code: &'static str,
+) -> HttpResponse {
     let body = serde_json::json!({
         "errors": [{
-            "message": err.client_message(),
-            "extensions": { "code": err.code() },
+            "message": message,
+            "extensions": { "code": code },
         }]
     });
     let mut response = (
@@ -135,7 +145,7 @@ pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> 
     )
         .into_response();
     // For the request log and metrics (`observe`).
-    response.extensions_mut().insert(ErrorCode(err.code()));
+    response.extensions_mut().insert(ErrorCode(code));
     if status == StatusCode::UNAUTHORIZED {
         // RFC 6750 §3: name the expected scheme and that the token failed.
         response.headers_mut().insert(

@@ -19,9 +19,11 @@ use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use serde_json::Value;
 
+use super::persisted::{PersistedOperations, Refusal};
 use super::{AppState, authenticate};
 use crate::graphql::Limited;
 use crate::graphql::context::RequestContext;
+use crate::metrics::Metrics;
 use crate::request_id::RequestId;
 use crate::scope::Scope;
 
@@ -49,24 +51,43 @@ pub(super) async fn upgrade(
 /// The connection's executor: each operation runs in the connection's
 /// context (its scope) under a request id of its own, so that the audit
 /// entry of a mutation sent over the socket names that operation.
+/// Operations named by a persisted hash are resolved first, and the
+/// allow-list holds here as over HTTP (`persisted`).
 #[derive(Clone)]
 struct PerOperation {
     executor: Limited,
     context: RequestContext,
+    persisted: Arc<PersistedOperations>,
+    metrics: Arc<Metrics>,
 }
 
 impl PerOperation {
-    fn prepare(&self, request: async_graphql::Request) -> async_graphql::Request {
+    /// The request ready to run, or why it may not.
+    fn prepare(
+        &self,
+        mut request: async_graphql::Request,
+    ) -> Result<async_graphql::Request, Refusal> {
+        if let Err(refusal) = self.persisted.resolve(&mut request) {
+            self.metrics.rejected(refusal.reason);
+            return Err(refusal);
+        }
         let mut context = self.context.clone();
         context.request_id = context.request_id.next();
         // Request data is looked up before the connection's session data.
-        request.data(context)
+        Ok(request.data(context))
     }
+}
+
+fn refused(refusal: Refusal) -> async_graphql::Response {
+    async_graphql::Response::from_errors(vec![refusal.into_server_error()])
 }
 
 impl Executor for PerOperation {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        self.executor.execute(self.prepare(request)).await
+        match self.prepare(request) {
+            Ok(request) => self.executor.execute(request).await,
+            Err(refusal) => refused(refusal),
+        }
     }
 
     fn execute_stream(
@@ -74,8 +95,10 @@ impl Executor for PerOperation {
         request: async_graphql::Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
-        self.executor
-            .execute_stream(self.prepare(request), session_data)
+        match self.prepare(request) {
+            Ok(request) => self.executor.execute_stream(request, session_data),
+            Err(refusal) => futures::stream::once(async move { refused(refusal) }).boxed(),
+        }
     }
 }
 
@@ -140,6 +163,8 @@ async fn serve(
     let executor = PerOperation {
         executor: state.graphql.uncached.clone(),
         context: RequestContext::new(&state.services, scope, today, request_id),
+        persisted: state.persisted.clone(),
+        metrics: state.metrics.clone(),
     };
     let (mut sink, stream) = socket.split();
     // Hand async-graphql the connection_init it expects, then the rest.

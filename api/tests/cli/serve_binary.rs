@@ -110,7 +110,33 @@ async fn serve_on_an_empty_folder_answers_the_readme_query_with_seeded_data() {
         dir.join("data/medborgarloften.db").exists(),
         "the embedded database lives under ./data/"
     );
+    // What a container health check runs against the live server.
+    for args in [&["probe"][..], &["probe", "--ready"]] {
+        let status = api(&dir)
+            .args(args)
+            .env("APP_ADDR", format!("0.0.0.0:{port}"))
+            .status()
+            .expect("the probe runs");
+        assert!(status.success(), "{args:?} against a live server: {status}");
+    }
     drop(_server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn probe_fails_when_no_server_answers() {
+    let dir = scratch_dir();
+    let output = api(&dir)
+        .args(["probe", "--ready"])
+        .env("APP_ADDR", format!("127.0.0.1:{}", free_port()))
+        .output()
+        .expect("the probe runs");
+    assert!(
+        !output.status.success(),
+        "nothing listens, yet the probe passed"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/readyz did not answer"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -189,4 +215,29 @@ fn a_bad_setting_stops_the_server_naming_the_variable_and_the_form() {
         text.contains("APP_MAX_BODY_BYTES") && text.contains("positive whole number"),
         "{text}"
     );
+}
+
+#[test]
+fn an_unreadable_or_invalid_allow_list_stops_the_server_naming_the_variable() {
+    let dir = scratch_dir();
+    let invalid = dir.join("operations.json");
+    std::fs::write(&invalid, r#"{"q1": "{ focusAreas { code "}"#).expect("written");
+    for (path, why) in [
+        (dir.join("missing.json"), "cannot read"),
+        (invalid, "does not parse"),
+    ] {
+        let output = api(&dir)
+            .arg("serve")
+            .env("APP_ADDR", format!("127.0.0.1:{}", free_port()))
+            .env("APP_OPERATION_ALLOW_LIST", &path)
+            .output()
+            .expect("api serve runs");
+        assert!(!output.status.success(), "{} was accepted", path.display());
+        let text = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            text.contains("APP_OPERATION_ALLOW_LIST") && text.contains(why),
+            "{text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
