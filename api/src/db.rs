@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    TransactionTrait,
+};
 
 /// Counts SQL statements sent to the database since start-up.
 #[derive(Debug, Clone, Default)]
@@ -117,6 +120,48 @@ fn pool_size(url: &str) -> u32 {
 /// long as its client reads, so at least half the pool stays free.
 pub fn concurrent_exports(url: &str) -> usize {
     (pool_size(url) / 2).max(1) as usize
+}
+
+/// The turn to set the database up (migrate, seed): on PostgreSQL a
+/// transaction holding an advisory lock, so that processes starting
+/// together (two replicas, or a migration job and a replica) take turns
+/// instead of racing to create the same tables or seed the same rows. The
+/// lock goes with the transaction: on `release`, on drop, or when the
+/// process dies. SQLite has one process per file and needs no turn.
+pub struct SetupTurn(Option<DatabaseTransaction>);
+
+impl std::fmt::Debug for SetupTurn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SetupTurn").field(&self.0.is_some()).finish()
+    }
+}
+
+/// The advisory lock's key: any fixed number no other lock of the
+/// database uses.
+const SETUP_LOCK: i64 = 0x6d65_6462_6f72_6761;
+
+impl SetupTurn {
+    /// Waits until no other process is setting `db` up.
+    pub async fn take(db: &DatabaseConnection) -> anyhow::Result<Self> {
+        if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(Self(None));
+        }
+        let turn = db.begin().await.context("starting the setup transaction")?;
+        turn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SETUP_LOCK})"))
+            .await
+            .context("waiting for another process to finish setting the database up")?;
+        Ok(Self(Some(turn)))
+    }
+
+    /// Lets the next process set the database up.
+    pub async fn release(self) -> anyhow::Result<()> {
+        if let Some(turn) = self.0 {
+            turn.commit()
+                .await
+                .context("ending the setup transaction")?;
+        }
+        Ok(())
+    }
 }
 
 /// Brings the schema up to date, then the data derived from rows that a

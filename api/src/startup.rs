@@ -45,6 +45,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (db, statements) =
             db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
+        let turn = db::SetupTurn::take(&db).await?;
         db::migrate(&db).await?;
         // First start: an empty database gets the source documents, so one
         // command gives a working server. Later starts leave data alone.
@@ -55,6 +56,7 @@ impl Application {
                 "seeded the source documents"
             );
         }
+        turn.release().await?;
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("binding {}", settings.addr))?;

@@ -38,6 +38,7 @@ mod rate_limit;
 mod reference_admin;
 mod reference_data;
 mod regional_comparison;
+mod replicas_starting_together;
 mod schema_sdl;
 mod seeded_pledges;
 mod standard_introspection;
