@@ -45,6 +45,8 @@ Settings (environment variables; defaults in brackets):
   APP_TRUST_FORWARDED_FOR    count anonymous callers by X-Forwarded-For [false]
   APP_SHUTDOWN_GRACE_SECS    time for requests in flight on SIGTERM [20]
   APP_OPERATION_ALLOW_LIST   file of the only operations that run (Apollo manifest or id→document JSON) [none: any]
+  OTEL_EXPORTER_OTLP_ENDPOINT  http:// base URL of an OpenTelemetry collector: export traces [off]
+                             (with the SDK's own OTEL_SERVICE_NAME [medborgarloften-api], OTEL_EXPORTER_OTLP_HEADERS, …)
 ";
 
 /// Where the server runs: development is friendly, production is strict.
@@ -92,6 +94,8 @@ pub struct Settings {
     /// The file of the only GraphQL documents that run, when there is one
     /// (`http::persisted`).
     pub operation_allow_list: Option<PathBuf>,
+    /// Where traces go (OTLP over HTTP), when anywhere (`telemetry`).
+    pub otlp_endpoint: Option<String>,
 }
 
 /// Browser pages of which origins may read the API's answers (CORS).
@@ -239,6 +243,16 @@ impl Settings {
         let shutdown_grace =
             Duration::from_secs(number(&lookup, "APP_SHUTDOWN_GRACE_SECS")?.unwrap_or(20) as u64);
         let operation_allow_list = text(&lookup, "APP_OPERATION_ALLOW_LIST").map(PathBuf::from);
+        let otlp_endpoint = text(&lookup, "OTEL_EXPORTER_OTLP_ENDPOINT");
+        // The exporter speaks plain HTTP: a collector runs beside the
+        // server (an agent or sidecar) and forwards over TLS itself.
+        if let Some(url) = &otlp_endpoint
+            && !url.starts_with("http://")
+        {
+            bail!(
+                "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// URL of a collector beside the server, like http://127.0.0.1:4318, got {url:?}"
+            );
+        }
         Ok(Self {
             database_url,
             addr,
@@ -258,6 +272,7 @@ impl Settings {
             rate_limit,
             trust_forwarded_for,
             operation_allow_list,
+            otlp_endpoint,
         })
     }
 }
@@ -571,5 +586,14 @@ mod tests {
         assert!(err.to_string().contains("APP_ADDR"));
         let err = settings(&[("DATABASE_URL", "mysql://x")]).expect_err("refused");
         assert!(err.to_string().contains("DATABASE_URL"));
+        let err = settings(&[(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "https://collector.example.se",
+        )])
+        .expect_err("refused");
+        assert!(err.to_string().contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        let s =
+            settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")]).expect("valid");
+        assert_eq!(s.otlp_endpoint.as_deref(), Some("http://127.0.0.1:4318"));
     }
 }

@@ -100,8 +100,11 @@ struct TokenArgs {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
-    telemetry::init(settings.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Only the server's traces are worth exporting.
+    let export_traces = matches!(command, Command::Serve) && settings.otlp_endpoint.is_some();
+    let telemetry = telemetry::init(settings.log_format, export_traces)?;
+    match command {
         Command::Serve => {
             if settings.app_env == AppEnv::Development {
                 tracing::info!(
@@ -113,6 +116,9 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "listening");
             app.serve(shutdown::signal()).await.context("serving")?;
             tracing::info!("stopped");
+            // The exporter's own thread sends the last batch; waiting for
+            // it must not hold a runtime thread.
+            tokio::task::spawn_blocking(move || telemetry.shutdown()).await?;
         }
         Command::Migrate => {
             let (conn, _) =

@@ -87,7 +87,7 @@ fn init_logs() {
     ONCE.call_once(|| {
         // Test logs are noise unless asked for.
         if std::env::var_os("TEST_LOG").is_some() {
-            api::telemetry::init(api::telemetry::LogFormat::Text);
+            let _ = api::telemetry::init(api::telemetry::LogFormat::Text, false);
         }
     });
 }

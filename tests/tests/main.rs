@@ -46,5 +46,6 @@ mod statement_count;
 mod stored_figures;
 mod subscriptions;
 mod synthetic_seed;
+mod trace_export;
 mod two_people_sign;
 mod websocket_auth;

@@ -11,6 +11,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
+use tracing::Instrument as _;
 
 use super::observe::{Summary, operation_label, outcome_of};
 use super::rate_limit::{self, ClientIp};
@@ -249,5 +250,15 @@ pub(super) async fn in_turn(
     // The semaphore is never closed; if it were, the operation would run
     // without a turn rather than fail.
     let _turn = state.services.queries.turn().await;
-    executor.execute(request).await
+    let span = execution_span(&request);
+    executor.execute(request).instrument(span).await
+}
+
+/// The span of one GraphQL execution (under the request's, over its
+/// database calls' when traces are exported).
+pub(super) fn execution_span(request: &async_graphql::Request) -> tracing::Span {
+    tracing::info_span!(
+        "graphql.execute",
+        graphql.operation.name = request.operation_name.as_deref().unwrap_or("")
+    )
 }

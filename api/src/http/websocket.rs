@@ -18,7 +18,9 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use serde_json::Value;
+use tracing::Instrument as _;
 
+use super::graphql_handler::execution_span;
 use super::persisted::{PersistedOperations, Refusal};
 use super::{AppState, authenticate};
 use crate::graphql::Limited;
@@ -85,7 +87,10 @@ fn refused(refusal: Refusal) -> async_graphql::Response {
 impl Executor for PerOperation {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
         match self.prepare(request) {
-            Ok(request) => self.executor.execute(request).await,
+            Ok(request) => {
+                let span = execution_span(&request);
+                self.executor.execute(request).instrument(span).await
+            }
             Err(refusal) => refused(refusal),
         }
     }
