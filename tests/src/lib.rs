@@ -21,11 +21,14 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+mod balancer;
 mod server_process;
 pub mod sql;
 mod tcp_proxy;
+pub mod workflow;
 pub mod ws;
 
+pub use balancer::Balancer;
 pub use sea_orm;
 pub use serde_json;
 pub use server_process::{ServerProcess, data_at};

@@ -48,4 +48,5 @@ mod subscriptions;
 mod synthetic_seed;
 mod trace_export;
 mod two_people_sign;
+mod two_replicas;
 mod websocket_auth;

@@ -6,23 +6,11 @@
 //! writes through A and reads through B at once.
 
 use serde_json::{Value, json};
+use tests::workflow::{
+    VAGGERYD_PLEDGES, VAGGERYD_REPORTS, draft, publish_report, sign_and_publish, vaggeryd_editor,
+    warm,
+};
 use tests::{PostgresDatabase, ServerProcess, data_at, db_test, token};
-
-fn vaggeryd_editor() -> String {
-    token("vera-vaggeryd", &["municipality_editor"], &["0665"], &[])
-}
-
-fn lpo_varnamo_editor() -> String {
-    token("per-polis", &["police_editor"], &[], &["lpo-varnamo"])
-}
-
-/// Vaggeryd's public pledges with their commitments and latest progress.
-const VAGGERYD_PLEDGES: &str = r#"{ pledges(filter: { municipality: "0665" }) {
-  totalCount nodes { id title status commitments { text latestProgress { status comment } } } } }"#;
-
-/// Vaggeryd's public follow-up reports.
-const VAGGERYD_REPORTS: &str = r#"{ followUps(filter: { municipality: "0665" }) {
-  totalCount nodes { id summary status } } }"#;
 
 fn ids(list: &Value) -> Vec<String> {
     list["nodes"]
@@ -31,99 +19,6 @@ fn ids(list: &Value) -> Vec<String> {
         .iter()
         .map(|n| n["id"].as_str().expect("id").to_owned())
         .collect()
-}
-
-/// A Vaggeryd draft for `year` with one commitment: (pledge id, commitment id).
-async fn draft(base_url: &str, title: &str, year: i32) -> (String, String) {
-    let created = data_at(
-        base_url,
-        Some(&vaggeryd_editor()),
-        "mutation ($t: String!, $y: Int!, $from: Date!, $to: Date!) {
-           createPledge(input: { municipality: \"0665\", policeArea: \"lpo-varnamo\", year: $y,
-             title: $t, validFrom: $from, validTo: $to }) { id } }",
-        json!({ "t": title, "y": year, "from": format!("{year}-01-01"), "to": format!("{year}-12-31") }),
-    )
-    .await;
-    let pledge = created["createPledge"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let added = data_at(
-        base_url,
-        Some(&vaggeryd_editor()),
-        "mutation ($p: ID!) { addCommitment(pledgeId: $p, input: { text: \"Trygghetsvandringar.\", responsible: JOINT }) { id } }",
-        json!({ "p": pledge }),
-    )
-    .await;
-    let commitment = added["addCommitment"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    (pledge, commitment)
-}
-
-/// Both sides approve `pledge`; then it is published. Returns once the
-/// publishing mutation has answered.
-async fn sign_and_publish(base_url: &str, pledge: &str) {
-    let approve = "mutation ($id: ID!) { approvePledge(id: $id) { status } }";
-    data_at(
-        base_url,
-        Some(&vaggeryd_editor()),
-        approve,
-        json!({ "id": pledge }),
-    )
-    .await;
-    data_at(
-        base_url,
-        Some(&lpo_varnamo_editor()),
-        approve,
-        json!({ "id": pledge }),
-    )
-    .await;
-    let published = data_at(
-        base_url,
-        Some(&vaggeryd_editor()),
-        "mutation ($id: ID!) { publishPledge(id: $id) { status } }",
-        json!({ "id": pledge }),
-    )
-    .await;
-    assert_eq!(published["publishPledge"]["status"], "PUBLISHED");
-}
-
-/// A published report of `pledge` (one commitment) saying `comment`.
-async fn publish_report(base_url: &str, pledge: &str, commitment: &str, comment: &str) -> String {
-    let created = data_at(
-        base_url,
-        Some(&vaggeryd_editor()),
-        "mutation ($input: FollowUpReportInput!) { createFollowUpReport(input: $input) { id } }",
-        json!({ "input": {
-            "pledgeId": pledge, "periodKind": "AD_HOC", "periodStart": "2026-01-01",
-            "periodEnd": "2026-04-30", "summary": comment,
-            "progress": [{ "commitmentId": commitment, "status": "ONGOING", "comment": comment }],
-        }}),
-    )
-    .await;
-    let report = created["createFollowUpReport"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    data_at(
-        base_url,
-        Some(&vaggeryd_editor()),
-        "mutation ($id: ID!) { publishFollowUpReport(id: $id) { status } }",
-        json!({ "id": report }),
-    )
-    .await;
-    report
-}
-
-/// Reads `query` anonymously twice through `base_url`: the second answer
-/// comes from the cache. Returns it.
-async fn warm(base_url: &str, query: &str) -> Value {
-    let first = data_at(base_url, None, query, json!({})).await;
-    let second = data_at(base_url, None, query, json!({})).await;
-    assert_eq!(first, second);
-    second
 }
 
 db_test!(only_anonymous_answers_enter_the_cache, |app| {

@@ -116,7 +116,7 @@ async fn statements_for(app: &TestApp, query: &str, first: i64) -> (u64, usize) 
 }
 
 db_test!(
-    a_page_with_latest_progress_costs_five_statements_at_most,
+    a_page_with_latest_progress_costs_six_statements_at_most,
     |app| {
         add_synthetic_pledges(&app).await;
         let (one, one_nodes) = statements_for(&app, LIST_WITH_PROGRESS, 1).await;
@@ -126,9 +126,11 @@ db_test!(
             one, hundred,
             "a page of 100 pledges must cost as many SQL statements as a page of 1"
         );
-        // The page, its count, focus areas, commitments, their progress; the
+        // The reference version checked before the token is resolved
+        // (another replica may have changed the reference data), the page,
+        // its count, focus areas, commitments, their progress; the
         // municipality, police area and county come from memory.
-        assert!(one <= 5, "{one} statements for the nested list");
+        assert!(one <= 6, "{one} statements for the nested list");
     }
 );
 
@@ -151,7 +153,7 @@ db_test!(statement_count_does_not_grow_with_page_size, |app| {
     assert!(one <= 12, "{one} statements for one nested page");
 });
 
-db_test!(reference_data_costs_no_statements, |app| {
+db_test!(reference_data_costs_only_the_version_check, |app| {
     for query in [
         "{ municipalities { id code name county { code name } policeArea { code name } } }",
         "{ policeAreas { id code name district { code name region { code } } region { code name } municipalities { code name county { code } } } }",
@@ -162,7 +164,11 @@ db_test!(reference_data_costs_no_statements, |app| {
         let before = app.statements();
         let data = app.data_as(&reader(), query, json!({})).await;
         assert!(data.as_object().is_some_and(|o| !o.is_empty()), "{data}");
-        assert_eq!(app.statements() - before, 0, "{query} ran SQL");
+        // One statement: the reference version, read before a signed-in
+        // caller's token is resolved, so that a change made through
+        // another replica counts at once. The data itself comes from
+        // memory.
+        assert_eq!(app.statements() - before, 1, "{query} ran SQL");
     }
 });
 

@@ -4,14 +4,16 @@
 
 use std::collections::BTreeSet;
 
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use chrono::NaiveDate;
 use domain::Role;
 
-use super::AppState;
+use super::{AppState, responses};
 use crate::auth::Claims;
 use crate::error::{ApiError, ApiResult};
 use crate::scope::Scope;
+use crate::store::data_version;
 use crate::store::directory::Reference;
 
 /// The caller's scope from the request's Authorization header.
@@ -54,10 +56,32 @@ pub(crate) async fn scope_and_expiry(
 ) -> ApiResult<(Scope, u64)> {
     let claims = state.verifier.verify(token).await?;
     let expires = claims.exp;
-    Ok((
-        scope_from_claims(&state.services.directory.current(), claims, today),
-        expires,
-    ))
+    // A caller's reach follows the reference data (which municipalities a
+    // police area covers, and when): resolve it against the newest
+    // snapshot, whichever replica changed it, not the one this process
+    // last heard of. One small statement, like the public cache's check.
+    let db = &state.services.db;
+    let versions = data_version::current(db).await?;
+    let reference = state
+        .services
+        .directory
+        .at_least(db, versions.reference)
+        .await?;
+    Ok((scope_from_claims(&reference, claims, today), expires))
+}
+
+/// The answer to a request whose caller could not be established: 401 for
+/// bad credentials, 503 while the database is unreachable.
+pub(super) fn refused(state: &AppState, headers: &HeaderMap, err: &ApiError) -> Response {
+    let status = match err {
+        ApiError::Unauthenticated(_) => {
+            state.metrics.rejected("unauthenticated");
+            StatusCode::UNAUTHORIZED
+        }
+        ApiError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    responses::error(headers, status, err)
 }
 
 /// Resolves the claims' codes to keys through the in-memory directory (no

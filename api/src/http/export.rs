@@ -173,11 +173,7 @@ async fn export(
     let today = crate::calendar::today();
     let scope = match authenticate::scope_for(&state, &headers, today).await {
         Ok(scope) => scope,
-        Err(err @ ApiError::Unauthenticated(_)) => {
-            state.metrics.rejected("unauthenticated");
-            return responses::error(&headers, StatusCode::UNAUTHORIZED, &err);
-        }
-        Err(err) => return responses::error(&headers, StatusCode::INTERNAL_SERVER_ERROR, &err),
+        Err(err) => return authenticate::refused(&state, &headers, &err),
     };
     if let Some(refused) = rate_limit::refusal_if_over(&state, &scope, ip, &headers) {
         return refused;
