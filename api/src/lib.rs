@@ -25,4 +25,5 @@ pub mod services;
 pub mod shutdown;
 pub mod startup;
 pub mod store;
+pub mod tabular;
 pub mod telemetry;

@@ -41,6 +41,7 @@ mod regional_comparison;
 mod replicas_starting_together;
 mod schema_sdl;
 mod seeded_pledges;
+mod spreadsheet_safe_exports;
 mod standard_introspection;
 mod statement_count;
 mod stored_figures;

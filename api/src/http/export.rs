@@ -2,6 +2,11 @@
 //! per commitment progress entry the caller may see, with the same filters
 //! as `followUps` (`municipality`, `year`, `updatedSince`).
 //!
+//! CSV cells are spreadsheet-safe (`tabular`): text that would start a
+//! formula is neutralised, numbers stay numbers; `?dialect=excel-sv` gives
+//! the spelling Excel with Swedish settings opens. NDJSON keeps every text
+//! exactly.
+//!
 //! Rows are streamed from the database (`Reader::follow_up_export`)
 //! through a small bounded channel: a slow client holds the database
 //! cursor back instead of the server buffering the export, so memory stays
@@ -23,6 +28,7 @@ use super::rate_limit::{self, ClientIp};
 use super::{AppState, authenticate, responses};
 use crate::error::ApiError;
 use crate::store::follow_ups::{ExportRow, FollowUpFilter};
+use crate::tabular::{self, Cell, Dialect};
 
 /// Query-string filters, as `FollowUpFilter` spells them.
 #[derive(Debug, Deserialize)]
@@ -31,6 +37,8 @@ pub(super) struct ExportParams {
     municipality: Option<String>,
     year: Option<i32>,
     updated_since: Option<String>,
+    /// CSV only: `rfc4180` (the default) or `excel-sv`.
+    dialect: Option<String>,
 }
 
 /// The columns, in order (documented in the README).
@@ -66,7 +74,7 @@ const ROWS_PER_CHUNK: usize = 64;
 
 #[derive(Debug, Clone, Copy)]
 enum Format {
-    Csv,
+    Csv(Dialect),
     Ndjson,
 }
 
@@ -77,7 +85,7 @@ pub(super) async fn csv(
     params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let ip = ip.and_then(|Extension(ClientIp(ip))| ip);
-    export(state, ip, headers, params, Format::Csv).await
+    export(state, ip, headers, params, Format::Csv(Dialect::default())).await
 }
 
 pub(super) async fn ndjson(
@@ -115,46 +123,34 @@ async fn filter_from(state: &AppState, params: ExportParams) -> Result<FollowUpF
     })
 }
 
-fn csv_line(fields: &[String]) -> Result<Vec<u8>, ApiError> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    writer.write_record(fields).map_err(ApiError::internal)?;
-    writer.into_inner().map_err(ApiError::internal)
-}
-
-fn csv_fields(row: &ExportRow) -> Vec<String> {
-    let opt = |v: Option<String>| v.unwrap_or_default();
+fn csv_cells(row: &ExportRow) -> Vec<Cell> {
     vec![
-        row.report_id.to_string(),
-        row.pledge_id.to_string(),
-        row.municipality_code.clone(),
-        row.municipality_name.clone(),
-        row.pledge_year.to_string(),
-        row.pledge_title.clone(),
-        row.period_kind.clone(),
-        row.period_start.to_string(),
-        row.period_end.to_string(),
-        row.report_status.clone(),
-        row.commitment_id.to_string(),
-        row.commitment_position.to_string(),
-        row.commitment_text.clone(),
-        row.progress_status.clone(),
-        opt(row.progress_percent.map(|p| p.to_string())),
-        opt(row.actual_quantity.map(|q| q.to_string())),
-        opt(row.target_quantity.map(|q| q.to_string())),
-        opt(row.target_unit.clone()),
-        opt(row.comment.clone()),
-        // The same spelling as GraphQL and NDJSON (…Z), so a value can be
-        // passed back as `updatedSince` unencoded.
-        row.updated_at
-            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        Cell::Text(row.report_id.to_string()),
+        Cell::Text(row.pledge_id.to_string()),
+        Cell::Text(row.municipality_code.clone()),
+        Cell::Text(row.municipality_name.clone()),
+        Cell::Integer(row.pledge_year.into()),
+        Cell::Text(row.pledge_title.clone()),
+        Cell::Text(row.period_kind.clone()),
+        Cell::Date(row.period_start),
+        Cell::Date(row.period_end),
+        Cell::Text(row.report_status.clone()),
+        Cell::Text(row.commitment_id.to_string()),
+        Cell::Integer(row.commitment_position.into()),
+        Cell::Text(row.commitment_text.clone()),
+        Cell::Text(row.progress_status.clone()),
+        Cell::integer(row.progress_percent.map(i64::from)),
+        Cell::decimal(row.actual_quantity),
+        Cell::decimal(row.target_quantity),
+        Cell::text(row.target_unit.as_deref()),
+        Cell::text(row.comment.as_deref()),
+        Cell::Timestamp(row.updated_at),
     ]
 }
 
 fn encode(format: Format, row: &ExportRow) -> Result<Vec<u8>, ApiError> {
     match format {
-        Format::Csv => csv_line(&csv_fields(row)),
+        Format::Csv(dialect) => tabular::csv_line(&csv_cells(row), dialect),
         Format::Ndjson => {
             let mut line = serde_json::to_vec(row).map_err(ApiError::internal)?;
             line.push(b'\n');
@@ -188,6 +184,17 @@ async fn export(
             return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
         }
     };
+    let format = match (format, params.dialect.as_deref()) {
+        (Format::Csv(_), raw) => match Dialect::parse(raw) {
+            Ok(dialect) => Format::Csv(dialect),
+            Err(err) => return responses::error(&headers, StatusCode::BAD_REQUEST, &err),
+        },
+        (Format::Ndjson, Some(_)) => {
+            let err = ApiError::bad_input("dialect", "a dialect applies to CSV only");
+            return responses::error(&headers, StatusCode::BAD_REQUEST, &err);
+        }
+        (Format::Ndjson, None) => Format::Ndjson,
+    };
     let filter = match filter_from(&state, params).await {
         Ok(filter) => filter,
         Err(err) => return responses::error(&headers, StatusCode::BAD_REQUEST, &err),
@@ -209,14 +216,13 @@ async fn export(
     tokio::spawn(async move {
         // Held until the export ends, however it ends.
         let _permit = permit;
-        if let Format::Csv = format {
-            match csv_line(&COLUMNS.map(str::to_owned)) {
-                Ok(header) => {
-                    if sender.send(Ok(Bytes::from(header))).await.is_err() {
-                        return;
-                    }
-                }
-                Err(_) => return,
+        if let Format::Csv(dialect) = format {
+            let Ok(header) = tabular::csv_header(&COLUMNS, dialect) else {
+                return;
+            };
+            let head = [dialect.preamble(), &header].concat();
+            if sender.send(Ok(Bytes::from(head))).await.is_err() {
+                return;
             }
         }
         let mut rows = match reader.follow_up_export(&filter).await {
@@ -267,7 +273,7 @@ async fn export(
         |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
     ));
     let (content_type, extension) = match format {
-        Format::Csv => ("text/csv; charset=utf-8; header=present", "csv"),
+        Format::Csv(_) => ("text/csv; charset=utf-8; header=present", "csv"),
         Format::Ndjson => ("application/x-ndjson; charset=utf-8", "ndjson"),
     };
     let disposition = format!("attachment; filename=\"follow-ups.{extension}\"");

@@ -1,0 +1,184 @@
+//! Exported values as cells that CSV readers and spreadsheets read right:
+//! typed cells (a number stays a number), text that a spreadsheet cannot
+//! mistake for a formula, and the CSV dialects. Free of HTTP and of the
+//! database: the export handlers turn rows into `Cell`s and write them
+//! with `csv_line`.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::error::ApiError;
+
+/// One value of an exported row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Integer(i64),
+    Decimal(f64),
+    Date(NaiveDate),
+    Timestamp(DateTime<Utc>),
+}
+
+impl Cell {
+    /// `Text`, or `Empty` for `None`.
+    pub fn text(value: Option<&str>) -> Self {
+        value.map_or(Cell::Empty, |v| Cell::Text(v.to_owned()))
+    }
+
+    /// `Decimal`, or `Empty` for `None`.
+    pub fn decimal(value: Option<f64>) -> Self {
+        value.map_or(Cell::Empty, Cell::Decimal)
+    }
+
+    /// `Integer`, or `Empty` for `None`.
+    pub fn integer(value: Option<i64>) -> Self {
+        value.map_or(Cell::Empty, Cell::Integer)
+    }
+
+    /// The cell as CSV field text in `dialect`.
+    fn render(&self, dialect: Dialect) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(text) => spreadsheet_safe(text),
+            Cell::Integer(n) => Cow::Owned(n.to_string()),
+            Cell::Decimal(x) => {
+                let plain = x.to_string();
+                match dialect {
+                    Dialect::Rfc4180 => Cow::Owned(plain),
+                    // The comma is the Swedish decimal sign.
+                    Dialect::ExcelSv => Cow::Owned(plain.replace('.', ",")),
+                }
+            }
+            Cell::Date(date) => Cow::Owned(date.to_string()),
+            // The spelling of GraphQL and NDJSON (…Z), so that a value can
+            // be passed back as `updatedSince` unencoded.
+            Cell::Timestamp(at) => {
+                Cow::Owned(at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            }
+        }
+    }
+}
+
+/// What makes a spreadsheet read a cell as a formula (OWASP, "CSV
+/// injection"): a leading `=`, `+`, `-` or `@`, or a tab or carriage
+/// return before one.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// `text` as a spreadsheet shows it without evaluating it: one that would
+/// start a formula gets a leading `'` (OWASP's recommendation; Excel and
+/// LibreOffice then show the text as written). Everything else is as is.
+pub fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// How a CSV file is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// RFC 4180: `,` between fields, CRLF line ends, UTF-8, `.` in
+    /// decimals. For programs.
+    #[default]
+    Rfc4180,
+    /// What Excel with Swedish settings opens as it should: `;` between
+    /// fields (the comma is the decimal sign there), decimal commas, and
+    /// a UTF-8 byte-order mark (without one Excel reads the file as
+    /// Windows-1252 and "Värnamo" turns into "VÃ¤rnamo").
+    ExcelSv,
+}
+
+impl Dialect {
+    /// `?dialect=`: absent or `rfc4180`, or `excel-sv`.
+    pub fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+        match raw {
+            None | Some("rfc4180") => Ok(Dialect::Rfc4180),
+            Some("excel-sv") => Ok(Dialect::ExcelSv),
+            Some(other) => Err(ApiError::bad_input(
+                "dialect",
+                format!("expected rfc4180 or excel-sv, got {other:?}"),
+            )),
+        }
+    }
+
+    fn delimiter(self) -> u8 {
+        match self {
+            Dialect::Rfc4180 => b',',
+            Dialect::ExcelSv => b';',
+        }
+    }
+
+    /// What the file starts with, before its header line.
+    pub fn preamble(self) -> &'static [u8] {
+        match self {
+            Dialect::Rfc4180 => b"",
+            Dialect::ExcelSv => "\u{feff}".as_bytes(),
+        }
+    }
+}
+
+/// One CSV line (CRLF-terminated) of `cells` in `dialect`.
+pub fn csv_line(cells: &[Cell], dialect: Dialect) -> Result<Vec<u8>, ApiError> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(dialect.delimiter())
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer
+        .write_record(cells.iter().map(|cell| cell.render(dialect).into_owned()))
+        .map_err(ApiError::internal)?;
+    writer.into_inner().map_err(ApiError::internal)
+}
+
+/// The header line of `columns` in `dialect`.
+pub fn csv_header(columns: &[&str], dialect: Dialect) -> Result<Vec<u8>, ApiError> {
+    let cells: Vec<Cell> = columns
+        .iter()
+        .map(|c| Cell::Text((*c).to_owned()))
+        .collect();
+    csv_line(&cells, dialect)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_starts_a_formula_is_neutralised_and_nothing_else() {
+        for formula in ["=1+1", "+46 70", "-x", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        for plain in ["Värnamo", "1 = 1", "", "'already"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
+
+    #[test]
+    fn numbers_stay_numbers_in_either_dialect() {
+        let cells = [
+            Cell::Decimal(-2.5),
+            Cell::Integer(-3),
+            Cell::Text("-3".into()),
+        ];
+        assert_eq!(
+            csv_line(&cells, Dialect::Rfc4180).expect("a line"),
+            b"-2.5,-3,'-3\r\n"
+        );
+        assert_eq!(
+            csv_line(&cells, Dialect::ExcelSv).expect("a line"),
+            b"-2,5;-3;'-3\r\n"
+        );
+    }
+
+    #[test]
+    fn the_swedish_dialect_has_a_byte_order_mark_and_semicolons() {
+        assert_eq!(Dialect::ExcelSv.preamble(), [0xEF, 0xBB, 0xBF]);
+        assert_eq!(
+            csv_header(&["a", "b"], Dialect::ExcelSv).expect("a line"),
+            b"a;b\r\n"
+        );
+        assert!(Dialect::parse(Some("excel")).is_err());
+    }
+}
