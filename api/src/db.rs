@@ -164,6 +164,14 @@ impl SetupTurn {
     }
 }
 
+/// `migrate` in its turn (`SetupTurn`): for the commands that only
+/// migrate before their own work.
+pub async fn migrate_in_turn(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let turn = SetupTurn::take(db).await?;
+    migrate(db).await?;
+    turn.release().await
+}
+
 /// Brings the schema up to date, then the data derived from rows that a
 /// migration cannot compute (the stored comparison figures of a database
 /// from before they were kept).

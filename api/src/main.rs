@@ -123,17 +123,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let (conn, _) =
                 db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
-            let turn = db::SetupTurn::take(&conn).await?;
-            db::migrate(&conn).await?;
-            turn.release().await?;
+            db::migrate_in_turn(&conn).await?;
             tracing::info!("database is up to date");
         }
         Command::Seed(args) if args.synthetic => {
             let (conn, _) =
                 db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
-            let turn = db::SetupTurn::take(&conn).await?;
-            db::migrate(&conn).await?;
-            turn.release().await?;
+            db::migrate_in_turn(&conn).await?;
             let mut spec = SyntheticSpec::new(
                 args.municipalities.unwrap_or_default(),
                 args.years.unwrap_or_default(),
@@ -156,9 +152,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed(_) => {
             let (conn, _) =
                 db::connect(&settings.database_url, settings.db_acquire_timeout).await?;
-            let turn = db::SetupTurn::take(&conn).await?;
-            db::migrate(&conn).await?;
-            turn.release().await?;
+            db::migrate_in_turn(&conn).await?;
             let report = seed::load(&conn).await?;
             tracing::info!(
                 pledges = report.pledges_added,

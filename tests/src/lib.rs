@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 mod balancer;
 mod server_process;
+pub mod slow_request;
 pub mod sql;
 mod tcp_proxy;
 pub mod workflow;

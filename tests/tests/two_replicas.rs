@@ -21,17 +21,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tests::slow_request::{SlowRequest, until_refused};
 use tests::workflow::{
     VAGGERYD_PLEDGES, VAGGERYD_REPORTS, draft, publish_report, sign_and_publish, vaggeryd_editor,
     warm,
 };
-use tests::ws::Socket;
+use tests::ws::{self, Socket};
 use tests::{Balancer, PostgresDatabase, ServerProcess, data_at, token};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
-use tokio_tungstenite::tungstenite::Message;
 
 /// The longest any awaited condition may take.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -288,52 +286,26 @@ struct Subscriber {
 impl Subscriber {
     /// Connects to `base_url` anonymously and subscribes to `query`.
     async fn start(name: &'static str, base_url: &str, query: &str, variables: Value) -> Self {
-        let socket = tests::ws::connect(base_url, &[]).await;
-        let mut subscriber = Self { name, socket };
-        subscriber
-            .send(json!({ "type": "connection_init", "payload": {} }))
-            .await;
-        let ack = subscriber.message().await;
+        let mut socket = ws::connect(base_url, &[]).await;
+        ws::send(
+            &mut socket,
+            json!({ "type": "connection_init", "payload": {} }),
+        )
+        .await;
+        let ack = ws::next_json(&mut socket).await;
         assert_eq!(ack["type"], "connection_ack", "{name}: {ack}");
-        subscriber
-            .send(json!({ "id": "1", "type": "subscribe",
-                          "payload": { "query": query, "variables": variables } }))
-            .await;
-        subscriber
-    }
-
-    async fn send(&mut self, message: Value) {
-        self.socket
-            .send(Message::Text(message.to_string().into()))
-            .await
-            .expect("the message is sent");
-    }
-
-    /// The next protocol message (answering pings on the way); it must
-    /// come within `PATIENCE`.
-    async fn message(&mut self) -> Value {
-        loop {
-            let next = tokio::time::timeout(PATIENCE, self.socket.next())
-                .await
-                .unwrap_or_else(|_| panic!("{}: nothing within {PATIENCE:?}", self.name));
-            let message = match next {
-                Some(Ok(message)) => message,
-                other => panic!("{}: the socket ended: {other:?}", self.name),
-            };
-            if let Message::Text(text) = message {
-                let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
-                if value["type"] == "ping" {
-                    self.send(json!({ "type": "pong" })).await;
-                    continue;
-                }
-                return value;
-            }
-        }
+        ws::send(
+            &mut socket,
+            json!({ "id": "1", "type": "subscribe",
+                    "payload": { "query": query, "variables": variables } }),
+        )
+        .await;
+        Self { name, socket }
     }
 
     /// The data of the next event, a `next` without errors.
     async fn event(&mut self) -> Value {
-        let message = self.message().await;
+        let message = ws::next_json(&mut self.socket).await;
         assert_eq!(message["type"], "next", "{}: {message}", self.name);
         assert!(
             message["payload"].get("errors").is_none(),
@@ -556,18 +528,7 @@ async fn sigterm_to_one_replica_behind_the_balancer_loses_no_request() {
     // the second only once A is stopping. The balancer's first connection
     // goes to A, which is reading it when the signal arrives. (It asks
     // for the connection to close after the answer, whoever answers.)
-    let body = json!({ "query": "{ focusAreas { code } }" }).to_string();
-    let (first, second) = body.split_at(body.len() / 2);
-    let front_addr = front.trim_start_matches("http://");
-    let mut slow = tokio::net::TcpStream::connect(front_addr)
-        .await
-        .expect("connected");
-    let head = format!(
-        "POST /graphql HTTP/1.1\r\nhost: {front_addr}\r\ncontent-type: application/json\r\n\
-         connection: close\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{first}\r\n",
-        first.len()
-    );
-    slow.write_all(head.as_bytes()).await.expect("sent");
+    let slow = SlowRequest::start(front.trim_start_matches("http://")).await;
     replicas
         .a
         .wait_for_metric("medborgarloften_requests_in_flight", 1.0)
@@ -597,14 +558,7 @@ async fn sigterm_to_one_replica_behind_the_balancer_loses_no_request() {
 
     replicas.a.terminate();
     // A's listener closes: connections to it are refused from now on.
-    let refused_by = tokio::time::Instant::now() + PATIENCE;
-    while tokio::net::TcpStream::connect(&a_addr).await.is_ok() {
-        assert!(
-            tokio::time::Instant::now() < refused_by,
-            "A still accepts connections"
-        );
-        tokio::task::yield_now().await;
-    }
+    until_refused(&a_addr, PATIENCE).await;
     // The client goes on while A drains: about every other connection is
     // the balancer's to place elsewhere.
     let refused_at = *progress.borrow();
@@ -612,21 +566,10 @@ async fn sigterm_to_one_replica_behind_the_balancer_loses_no_request() {
 
     // The request in flight on A completes, with its answer from A (not
     // replayed on B by the balancer after A dropped it).
-    let tail = format!("{:x}\r\n{second}\r\n0\r\n\r\n", second.len());
-    slow.write_all(tail.as_bytes())
-        .await
-        .expect("sent the rest");
-    let mut answer = Vec::new();
-    slow.read_to_end(&mut answer)
-        .await
-        .expect("read the answer");
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains("\"focusAreas\""), "{answer}");
+    let slow_client = slow.local_addr();
+    slow.finish().await;
     assert_eq!(
-        replicas
-            .balancer
-            .upstream_of(slow.local_addr().expect("an address")),
+        replicas.balancer.upstream_of(slow_client),
         Some(0),
         "A did not answer the request it was reading"
     );

@@ -69,8 +69,9 @@ impl Refusal {
     }
 }
 
+/// Learned documents weigh what their text does.
 #[derive(Debug, Clone, Copy)]
-struct ByLength;
+pub struct ByLength;
 
 impl Weighter<String, Arc<str>> for ByLength {
     fn weight(&self, hash: &String, document: &Arc<str>) -> u64 {
@@ -79,30 +80,27 @@ impl Weighter<String, Arc<str>> for ByLength {
 }
 
 /// The documents a process knows by hash, and whether it runs others.
-pub struct PersistedOperations {
-    /// Under an allow-list: the only documents that run, by hash (and by
-    /// the manifest's own id where that differs).
-    allowed: Option<HashMap<String, Arc<str>>>,
-    /// Without one: what APQ clients have sent.
-    learned: Cache<String, Arc<str>, ByLength>,
+pub enum PersistedOperations {
+    /// APQ: any document runs; what clients have sent is kept by hash.
+    Learning(Cache<String, Arc<str>, ByLength>),
+    /// Only these documents run, by hash (and by the manifest's own id
+    /// where that differs); nothing is learned.
+    AllowList(HashMap<String, Arc<str>>),
 }
 
 impl std::fmt::Debug for PersistedOperations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PersistedOperations")
-            .field("allowed", &self.allowed.as_ref().map(HashMap::len))
-            .field("learned", &self.learned.len())
-            .finish()
+        match self {
+            Self::Learning(learned) => f.debug_tuple("Learning").field(&learned.len()).finish(),
+            Self::AllowList(allowed) => f.debug_tuple("AllowList").field(&allowed.len()).finish(),
+        }
     }
 }
 
 impl PersistedOperations {
     /// APQ only: any document runs, and hashes are learned.
     pub fn open() -> Self {
-        Self {
-            allowed: None,
-            learned: Cache::with_weighter(4096, LEARNED_BYTES, ByLength),
-        }
+        Self::Learning(Cache::with_weighter(4096, LEARNED_BYTES, ByLength))
     }
 
     /// Only the documents of the allow-list file at `path` run.
@@ -111,15 +109,15 @@ impl PersistedOperations {
             .with_context(|| format!("APP_OPERATION_ALLOW_LIST: cannot read {}", path.display()))?;
         let allowed = parse_allow_list(&text)
             .with_context(|| format!("APP_OPERATION_ALLOW_LIST: {}", path.display()))?;
-        Ok(Self {
-            allowed: Some(allowed),
-            learned: Cache::with_weighter(16, 1, ByLength),
-        })
+        Ok(Self::AllowList(allowed))
     }
 
     /// How many documents the allow-list holds, if there is one.
     pub fn allowed(&self) -> Option<usize> {
-        self.allowed.as_ref().map(HashMap::len)
+        match self {
+            Self::Learning(_) => None,
+            Self::AllowList(allowed) => Some(allowed.len()),
+        }
     }
 
     /// Puts the document `request` names into `request.query`, or says why
@@ -129,46 +127,42 @@ impl PersistedOperations {
             Some(value) => Some(hash_of(value)?),
             None => None,
         };
-        match (named, &self.allowed) {
-            (None, None) => Ok(()),
-            (None, Some(allowed)) => {
-                if allowed.contains_key(&sha256_hex(&request.query)) {
+        let Some(hash) = named else {
+            return match self {
+                Self::Learning(_) => Ok(()),
+                Self::AllowList(allowed) if allowed.contains_key(&sha256_hex(&request.query)) => {
                     Ok(())
-                } else {
-                    Err(not_allowed())
                 }
-            }
-            (Some(hash), allowed) if request.query.is_empty() => {
-                let known = match allowed {
-                    Some(allowed) => allowed.get(&hash).cloned().ok_or_else(not_allowed)?,
-                    None => self.learned.get(&hash).ok_or_else(|| {
-                        Refusal::new(
-                            NOT_FOUND_MESSAGE,
-                            code::NOT_FOUND,
-                            "persisted_query_unknown",
-                        )
-                    })?,
-                };
-                request.query = known.to_string();
+                Self::AllowList(_) => Err(not_allowed()),
+            };
+        };
+        if request.query.is_empty() {
+            let known = match self {
+                Self::AllowList(allowed) => allowed.get(&hash).cloned().ok_or_else(not_allowed)?,
+                Self::Learning(learned) => learned.get(&hash).ok_or_else(|| {
+                    Refusal::new(
+                        NOT_FOUND_MESSAGE,
+                        code::NOT_FOUND,
+                        "persisted_query_unknown",
+                    )
+                })?,
+            };
+            request.query = known.to_string();
+            return Ok(());
+        }
+        if sha256_hex(&request.query) != hash {
+            return Err(Refusal::new(
+                "provided sha does not match query",
+                code::BAD_USER_INPUT,
+                "persisted_query_mismatch",
+            ));
+        }
+        match self {
+            Self::AllowList(allowed) if !allowed.contains_key(&hash) => Err(not_allowed()),
+            Self::AllowList(_) => Ok(()),
+            Self::Learning(learned) => {
+                learned.insert(hash, Arc::from(request.query.as_str()));
                 Ok(())
-            }
-            (Some(hash), allowed) => {
-                let actual = sha256_hex(&request.query);
-                if actual != hash {
-                    return Err(Refusal::new(
-                        "provided sha does not match query",
-                        code::BAD_USER_INPUT,
-                        "persisted_query_mismatch",
-                    ));
-                }
-                match allowed {
-                    Some(allowed) if !allowed.contains_key(&hash) => Err(not_allowed()),
-                    Some(_) => Ok(()),
-                    None => {
-                        self.learned.insert(hash, Arc::from(request.query.as_str()));
-                        Ok(())
-                    }
-                }
             }
         }
     }
@@ -341,10 +335,7 @@ mod tests {
             "operations": [{ "id": "custom-id", "name": "Areas", "type": "query", "body": QUERY }]
         });
         let allowed = parse_allow_list(&manifest.to_string()).expect("a manifest");
-        let store = PersistedOperations {
-            allowed: Some(allowed),
-            learned: Cache::with_weighter(16, 1, ByLength),
-        };
+        let store = PersistedOperations::AllowList(allowed);
         store
             .resolve(&mut Request::new(QUERY))
             .expect("listed in full");
