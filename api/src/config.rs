@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use crate::open_data::{self, Publication};
 use crate::telemetry::LogFormat;
 
 /// The settings as `api --help` lists them; the README's configuration
@@ -45,6 +46,12 @@ Settings (environment variables; defaults in brackets):
   APP_TRUST_FORWARDED_FOR    count anonymous callers by X-Forwarded-For [false]
   APP_SHUTDOWN_GRACE_SECS    time for requests in flight on SIGTERM [20]
   APP_OPERATION_ALLOW_LIST   file of the only operations that run (Apollo manifest or id→document JSON) [none: any]
+  APP_XLSX_MAX_ROWS          most rows of an XLSX download [20000]
+  APP_PUBLIC_URL             the public base URL (https://host) of catalogue links [http:// and the request's Host]
+  APP_OPEN_DATA_LICENSE      licence URI of the open data [http://creativecommons.org/publicdomain/zero/1.0/ (CC0 1.0)]
+  APP_OPEN_DATA_PUBLISHER    organisation publishing the open data [Medborgarlöften]
+  APP_OPEN_DATA_PUBLISHER_URL  its web address [none]
+  APP_OPEN_DATA_CONTACT_EMAIL  where questions about the data go [none]
   OTEL_EXPORTER_OTLP_ENDPOINT  http:// base URL of an OpenTelemetry collector: export traces [off]
                              (with the SDK's own OTEL_SERVICE_NAME [medborgarloften-api], OTEL_EXPORTER_OTLP_HEADERS, …)
 ";
@@ -96,6 +103,10 @@ pub struct Settings {
     pub operation_allow_list: Option<PathBuf>,
     /// Where traces go (OTLP over HTTP), when anywhere (`telemetry`).
     pub otlp_endpoint: Option<String>,
+    /// Most rows of an XLSX download (it is built whole in memory).
+    pub xlsx_max_rows: u32,
+    /// Licence, publisher and address of the open data (`open_data`).
+    pub publication: Publication,
 }
 
 /// Browser pages of which origins may read the API's answers (CORS).
@@ -253,6 +264,11 @@ impl Settings {
                 "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// URL of a collector beside the server, like http://127.0.0.1:4318, got {url:?}"
             );
         }
+        let xlsx_max_rows = u32::try_from(number(&lookup, "APP_XLSX_MAX_ROWS")?.unwrap_or(20_000))
+            .ok()
+            .filter(|n| *n < 1_048_576)
+            .context("APP_XLSX_MAX_ROWS must be below 1048576, a spreadsheet's row limit")?;
+        let publication = publication(&lookup)?;
         Ok(Self {
             database_url,
             addr,
@@ -273,8 +289,60 @@ impl Settings {
             trust_forwarded_for,
             operation_allow_list,
             otlp_endpoint,
+            xlsx_max_rows,
+            publication,
         })
     }
+}
+
+/// `APP_PUBLIC_URL` and `APP_OPEN_DATA_*`: each URL an absolute http(s)
+/// one (they go into the catalogue as IRIs), the e-mail address one.
+fn publication(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Publication> {
+    let url = |key: &str| -> anyhow::Result<Option<String>> {
+        text(lookup, key)
+            .map(|raw| {
+                let raw = raw.trim().to_owned();
+                let rest = raw
+                    .strip_prefix("https://")
+                    .or_else(|| raw.strip_prefix("http://"));
+                match rest {
+                    Some(rest)
+                        if !rest.is_empty()
+                            && !rest
+                                .chars()
+                                .any(|c| c.is_whitespace() || "<>\"{}|\\^`".contains(c)) =>
+                    {
+                        Ok(raw)
+                    }
+                    _ => bail!("{key} must be an absolute http:// or https:// URL, got {raw:?}"),
+                }
+            })
+            .transpose()
+    };
+    let contact_email = text(lookup, "APP_OPEN_DATA_CONTACT_EMAIL")
+        .map(|raw| {
+            let raw = raw.trim().to_owned();
+            match raw.split_once('@') {
+                Some((user, host))
+                    if !user.is_empty()
+                        && host.contains('.')
+                        && !raw.chars().any(|c| c.is_whitespace() || "<>\"".contains(c)) =>
+                {
+                    Ok(raw)
+                }
+                _ => bail!("APP_OPEN_DATA_CONTACT_EMAIL must be an e-mail address like data@kommun.se, got {raw:?}"),
+            }
+        })
+        .transpose()?;
+    Ok(Publication {
+        license: url("APP_OPEN_DATA_LICENSE")?.unwrap_or_else(|| open_data::CC0.to_owned()),
+        publisher_name: text(lookup, "APP_OPEN_DATA_PUBLISHER")
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_else(|| open_data::DEFAULT_PUBLISHER.to_owned()),
+        publisher_url: url("APP_OPEN_DATA_PUBLISHER_URL")?,
+        contact_email,
+        public_url: url("APP_PUBLIC_URL")?,
+    })
 }
 
 fn text(lookup: &impl Fn(&str) -> Option<String>, key: &str) -> Option<String> {
@@ -420,6 +488,34 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Settings::from_lookup(|key| map.get(key).cloned())
+    }
+
+    #[test]
+    fn open_data_settings_default_to_cc0_and_name_a_bad_value() {
+        let s = settings(&[]).expect("defaults are valid");
+        assert_eq!(s.publication.license, open_data::CC0);
+        assert_eq!(s.publication.publisher_name, open_data::DEFAULT_PUBLISHER);
+        assert_eq!(s.xlsx_max_rows, 20_000);
+        let s = settings(&[
+            ("APP_PUBLIC_URL", "https://medborgarloften.example.se/"),
+            ("APP_OPEN_DATA_CONTACT_EMAIL", "data@varnamo.se"),
+        ])
+        .expect("valid");
+        assert_eq!(
+            s.publication.public_url.as_deref(),
+            Some("https://medborgarloften.example.se/")
+        );
+        for (key, bad) in [
+            ("APP_PUBLIC_URL", "medborgarloften.example.se"),
+            ("APP_OPEN_DATA_LICENSE", "CC0"),
+            ("APP_OPEN_DATA_PUBLISHER_URL", "https://a b"),
+            ("APP_OPEN_DATA_CONTACT_EMAIL", "nobody"),
+            ("APP_XLSX_MAX_ROWS", "2000000"),
+            ("APP_XLSX_MAX_ROWS", "many"),
+        ] {
+            let err = settings(&[(key, bad)]).expect_err("refused");
+            assert!(err.to_string().contains(key), "{key}={bad}: {err}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod metrics;
+pub mod open_data;
 pub mod request_id;
 pub mod scope;
 pub mod services;

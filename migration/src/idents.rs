@@ -274,6 +274,7 @@ pub(crate) enum DataVersion {
     Id,
     Data,
     Reference,
+    ChangedAt,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

@@ -18,6 +18,7 @@ mod m20261202_000009_record_provenance;
 mod m20261202_000010_create_figures;
 mod m20261202_000011_create_comparison_cells;
 mod m20261203_000012_client_request_id;
+mod m20261204_000013_data_changed_at;
 mod support;
 
 /// Runs every migration of this crate.
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_create_figures::Migration),
             Box::new(m20261202_000011_create_comparison_cells::Migration),
             Box::new(m20261203_000012_client_request_id::Migration),
+            Box::new(m20261204_000013_data_changed_at::Migration),
         ]
     }
 }

@@ -63,13 +63,17 @@ pub struct TestApp {
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, |$app:ident| $body:block) => {
+        $crate::db_test!($name, env = [], |$app| $body);
+    };
+    // With configuration variables for the server, as `spawn_with`.
+    ($name:ident, env = [$(($key:literal, $value:literal)),* $(,)?], |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $app = $crate::TestApp::spawn($crate::Backend::Sqlite)
+                let $app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, &[$(($key, $value)),*])
                     .await
                     .expect("SQLite is always available");
                 $body
@@ -77,7 +81,9 @@ macro_rules! db_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some($app) = $crate::TestApp::spawn($crate::Backend::Postgres).await else {
+                let Some($app) =
+                    $crate::TestApp::spawn_with($crate::Backend::Postgres, &[$(($key, $value)),*]).await
+                else {
                     return;
                 };
                 $body

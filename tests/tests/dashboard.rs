@@ -90,9 +90,27 @@ async fn the_dashboard_and_every_file_it_loads_come_from_the_api_under_a_self_on
         let tag = tag.split('>').next().unwrap_or_default();
         assert!(tag.contains("src=\""), "inline script: <script{tag}>");
     }
+    // The open-data links are downloads beside the page (paths, so that a
+    // path prefix keeps working), each answering.
+    let (downloads, files): (Vec<String>, Vec<String>) = references(&html)
+        .into_iter()
+        .partition(|reference| reference.starts_with("export/"));
+    for link in &downloads {
+        let response = get(&app, link, None).await;
+        assert_eq!(response.status(), 200, "{link}");
+    }
+    for wanted in [
+        "export/dictionary",
+        "export/pledges.xlsx",
+        "export/catalog.ttl",
+    ] {
+        assert!(
+            downloads.iter().any(|d| d == wanted),
+            "{wanted} in {downloads:?}"
+        );
+    }
     // Every file the page loads is a path on the API (no CDN), served with
     // its type and a validator.
-    let files = references(&html);
     let mut kinds = BTreeSet::new();
     for file in &files {
         assert!(
@@ -506,6 +524,35 @@ async fn shows_the_seeded_pledges(app: &TestApp) {
     }
     let backend = format!("{:?}", app.backend).to_lowercase();
     screenshot(c, &format!("dashboard-lpo-varnamo-2023-{backend}")).await;
+
+    // The download link carries the selection: its file has the rows the
+    // page shows, in the spelling Swedish Excel opens.
+    let link = c
+        .find(Locator::Css("#download-csv"))
+        .await
+        .expect("the CSV download link");
+    let href = attr(&link, "href").await;
+    assert_eq!(
+        href,
+        "export/regional-comparison.csv?year=2023&policeArea=lpo-varnamo&dialect=excel-sv"
+    );
+    let file = get(app, &href, None).await;
+    assert_eq!(file.status(), 200, "{href}");
+    let bytes = file.bytes().await.expect("a file");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(bytes.get(3..).unwrap_or_default());
+    let code_at = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .position(|h| h == "municipality_code")
+        .expect("a municipality_code column");
+    let downloaded: BTreeSet<String> = reader
+        .records()
+        .map(|r| r.expect("a record")[code_at].to_owned())
+        .collect();
+    assert_eq!(downloaded, matrix.codes(), "the file has the page's rows");
 
     // The controls: another area kind and area, and the URL follows.
     c.find(Locator::Css("#kind"))

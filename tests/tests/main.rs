@@ -26,6 +26,8 @@ mod http_contract;
 mod http_limits;
 mod jwt_attacks;
 mod mutation_results;
+mod open_data_catalog;
+mod open_data_downloads;
 mod operator_endpoints;
 mod pagination_and_filters;
 mod persisted_operations;

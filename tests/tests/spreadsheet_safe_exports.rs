@@ -2,9 +2,14 @@
 //! a formula (`=`, `+`, `-`, `@`, tab, CR) is neutralised with a leading
 //! `'` in CSV, and exact in NDJSON; numbers stay numbers; and
 //! `?dialect=excel-sv` (`;`, decimal commas, a UTF-8 byte-order mark) reads
-//! back with åäö intact and one value per column.
+//! back with åäö intact and one value per column. The same holds for
+//! XLSX, read back with calamine as a spreadsheet program would: numbers
+//! and dates typed, text neutralised, the header frozen and filterable.
 
 use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Xlsx};
 
 use api::ids::{self, NodeKind};
 use serde_json::{Value, json};
@@ -218,3 +223,280 @@ db_test!(a_dialect_is_for_csv_and_must_be_known, |app| {
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
     }
 });
+
+/// The rows of the sheet `name` of an exported workbook, as a spreadsheet
+/// program's reader (calamine) sees them.
+fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<Data>> {
+    let mut workbook = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an XLSX workbook");
+    let range = workbook.worksheet_range(name).expect("the sheet");
+    range.rows().map(<[Data]>::to_vec).collect()
+}
+
+/// The XML of the workbook's first sheet: where the frozen pane and the
+/// auto-filter are written (no reader exposes them).
+fn sheet_xml(bytes: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a zip archive");
+    let mut xml = String::new();
+    archive
+        .by_name("xl/worksheets/sheet1.xml")
+        .expect("a first sheet")
+        .read_to_string(&mut xml)
+        .expect("XML text");
+    xml
+}
+
+fn column(header: &[Data], name: &str) -> usize {
+    header
+        .iter()
+        .position(|cell| *cell == Data::String(name.to_owned()))
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+db_test!(
+    formulas_are_neutralised_in_xlsx_and_numbers_and_dates_stay_typed,
+    |app| {
+        let (pledge, comments) = arrange(&app).await;
+        let response = export(&app, "xlsx", &[("municipality", "0683")]).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            tests::content_type(&response),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        let bytes = response.bytes().await.expect("a body");
+        let rows = sheet(&bytes, "follow-ups");
+        let header = &rows[0];
+        let csv_header: Vec<String> = export(&app, "csv", &[("municipality", "0683")])
+            .await
+            .text()
+            .await
+            .expect("text")
+            .lines()
+            .next()
+            .expect("a header line")
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        let names: Vec<Data> = csv_header.iter().cloned().map(Data::String).collect();
+        assert_eq!(header, &names, "the same header as the CSV");
+
+        let at = |name: &str| column(header, name);
+        let mut mine: Vec<&Vec<Data>> = rows[1..]
+            .iter()
+            .filter(|row| row[at("pledge_id")] == Data::String(pledge.clone()))
+            .collect();
+        mine.sort_by(|a, b| {
+            let position = |row: &Vec<Data>| match row[at("commitment_position")] {
+                Data::Float(n) => n,
+                ref other => panic!("a position is a number: {other:?}"),
+            };
+            position(a).total_cmp(&position(b))
+        });
+        assert_eq!(mine.len(), FORMULAS.len(), "{rows:?}");
+        for (row, comment) in mine.iter().zip(&comments) {
+            assert_eq!(row[at("comment")], Data::String(format!("'{comment}")));
+            assert_eq!(row[at("municipality_name")], Data::String("Värnamo".into()));
+            assert_eq!(row[at("pledge_title")], Data::String(TITLE.into()));
+            assert_eq!(row[at("pledge_year")], Data::Float(2026.0), "a number");
+        }
+        assert_eq!(mine[0][at("actual_quantity")], Data::Float(2.5), "a number");
+        match &mine[0][at("period_start")] {
+            Data::DateTime(day) => assert_eq!(
+                day.as_datetime().map(|d| d.date().to_string()).as_deref(),
+                Some("2026-01-01")
+            ),
+            other => panic!("a date is a date: {other:?}"),
+        }
+        assert!(
+            matches!(mine[0][at("updated_at")], Data::DateTime(_)),
+            "{:?}",
+            mine[0][at("updated_at")]
+        );
+
+        let xml = sheet_xml(&bytes);
+        assert!(
+            xml.contains("ySplit=\"1\"") && xml.contains("state=\"frozen\""),
+            "the header row is frozen: {xml}"
+        );
+        let last_row = rows.len();
+        assert!(
+            xml.contains(&format!("<autoFilter ref=\"A1:T{last_row}\"")),
+            "an auto-filter over the header and every row: {xml}"
+        );
+    }
+);
+
+/// A pledge whose title and commitment texts start formulas, as an
+/// editor's text might.
+async fn arrange_formula_pledge(app: &TestApp) -> String {
+    let created = app
+        .data_as(
+            &editor(),
+            "mutation ($t: String!) { createPledge(input: { municipality: \"0683\",
+               policeArea: \"lpo-varnamo\", year: 2027, title: $t,
+               validFrom: \"2027-01-01\", validTo: \"2027-12-31\" }) { id } }",
+            json!({ "t": FORMULAS[0] }),
+        )
+        .await;
+    let pledge = text(&created["createPledge"]["id"]);
+    for formula in &FORMULAS[1..4] {
+        app.data_as(
+            &editor(),
+            "mutation ($p: ID!, $t: String!) { addCommitment(pledgeId: $p,
+               input: { text: $t, responsible: JOINT, targetGroups: [$t] }) { id } }",
+            json!({ "p": pledge, "t": formula }),
+        )
+        .await;
+    }
+    ids::decode(&pledge, NodeKind::Pledge, "id")
+        .expect("a pledge id")
+        .to_string()
+}
+
+async fn download(app: &TestApp, file: &str, query: &[(&str, &str)]) -> Vec<u8> {
+    let response = app
+        .client
+        .get(format!("{}/export/{file}", app.base_url))
+        .query(query)
+        .bearer_auth(editor())
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 200, "{file}");
+    response.bytes().await.expect("a body").to_vec()
+}
+
+db_test!(
+    every_dataset_neutralises_formulas_in_text_and_lists,
+    |app| {
+        let pledge = arrange_formula_pledge(&app).await;
+        let year = [("year", "2027"), ("municipality", "0683")];
+
+        // Pledges: the title.
+        let csv = download(&app, "pledges.csv", &year).await;
+        let mut reader = csv::Reader::from_reader(&csv[..]);
+        let header = reader.headers().expect("a header").clone();
+        let title = header.iter().position(|h| h == "title").expect("a title");
+        let id = header.iter().position(|h| h == "pledge_id").expect("an id");
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+        let row = rows
+            .iter()
+            .find(|r| &r[id] == pledge.as_str())
+            .expect("the pledge");
+        assert_eq!(&row[title], format!("'{}", FORMULAS[0]));
+        let xlsx = download(&app, "pledges.xlsx", &year).await;
+        let rows = sheet(&xlsx, "pledges");
+        let at = column(&rows[0], "title");
+        assert!(
+            rows[1..]
+                .iter()
+                .any(|r| r[at] == Data::String(format!("'{}", FORMULAS[0]))),
+            "{rows:?}"
+        );
+
+        // Commitments: the text, and a list whose first item starts a formula.
+        let csv = download(&app, "commitments.csv", &year).await;
+        let mut reader = csv::Reader::from_reader(&csv[..]);
+        let header = reader.headers().expect("a header").clone();
+        let text_at = header.iter().position(|h| h == "text").expect("a text");
+        let groups_at = header
+            .iter()
+            .position(|h| h == "target_groups")
+            .expect("target groups");
+        let mut texts: Vec<(String, String)> = reader
+            .records()
+            .map(|r| r.expect("a row"))
+            .map(|r| (r[text_at].to_owned(), r[groups_at].to_owned()))
+            .collect();
+        texts.sort();
+        let mut expected: Vec<(String, String)> = FORMULAS[1..4]
+            .iter()
+            .map(|f| (format!("'{f}"), format!("'{f}")))
+            .collect();
+        expected.sort();
+        assert_eq!(texts, expected);
+        let xlsx = download(&app, "commitments.xlsx", &year).await;
+        let rows = sheet(&xlsx, "commitments");
+        let at = column(&rows[0], "text");
+        let mut cells: Vec<Data> = rows[1..].iter().map(|r| r[at].clone()).collect();
+        cells.sort_by_key(|c| c.to_string());
+        let mut neutralised: Vec<Data> = FORMULAS[1..4]
+            .iter()
+            .map(|f| Data::String(format!("'{f}")))
+            .collect();
+        neutralised.sort_by_key(|c| c.to_string());
+        assert_eq!(cells, neutralised);
+
+        // NDJSON: exact, lists as arrays.
+        let ndjson = download(&app, "commitments.ndjson", &year).await;
+        let mut exact: Vec<(String, Value)> = std::str::from_utf8(&ndjson)
+            .expect("UTF-8")
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
+            .map(|row| (text(&row["text"]), row["target_groups"].clone()))
+            .collect();
+        exact.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut wanted: Vec<(String, Value)> = FORMULAS[1..4]
+            .iter()
+            .map(|f| ((*f).to_owned(), json!([f])))
+            .collect();
+        wanted.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(exact, wanted);
+    }
+);
+
+db_test!(
+    the_swedish_dialect_of_every_dataset_reads_back_one_value_per_column,
+    |app| {
+        arrange_formula_pledge(&app).await;
+        let dictionary: Value = app
+            .client
+            .get(format!("{}/export/dictionary.json", app.base_url))
+            .send()
+            .await
+            .expect("answered")
+            .json()
+            .await
+            .expect("JSON");
+        for (file, query) in [
+            ("pledges", vec![]),
+            ("commitments", vec![]),
+            ("activities", vec![]),
+            ("follow-ups", vec![]),
+            ("regional-comparison", vec![("year", "2025")]),
+        ] {
+            let mut query = query.clone();
+            query.push(("dialect", "excel-sv"));
+            let bytes = download(&app, &format!("{file}.csv"), &query).await;
+            assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "{file}: a byte-order mark");
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(b';')
+                .from_reader(&bytes[3..]);
+            let header = reader.headers().expect("a header").clone();
+            let columns = dictionary["datasets"]
+                .as_array()
+                .expect("datasets")
+                .iter()
+                .find(|d| d["name"] == file)
+                .unwrap_or_else(|| panic!("{file} in the dictionary"))["columns"]
+                .as_array()
+                .expect("columns")
+                .len();
+            assert_eq!(header.len(), columns, "{file}: one value per column");
+            let mut names = Vec::new();
+            for record in reader.records() {
+                let record = record.expect("a record");
+                assert_eq!(record.len(), columns, "{file}: {record:?}");
+                if let Some(at) = header.iter().position(|h| h == "municipality_name") {
+                    names.push(record[at].to_owned());
+                }
+            }
+            // The seed has no follow-ups; their letters are checked above.
+            if file != "follow-ups" {
+                assert!(
+                    names.iter().any(|n| n == "Värnamo"),
+                    "{file}: åäö intact, {names:?}"
+                );
+            }
+        }
+    }
+);

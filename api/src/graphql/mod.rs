@@ -49,7 +49,19 @@ pub struct Executors {
     /// puts every field on async-graphql's slower extension path, which
     /// is why the other requests run on a schema without one.
     pub cached: Limited,
+    /// The fixed documents of `/export/` (`open_data::rows`): the server's
+    /// own, paged, so the limits set for clients' documents do not apply
+    /// (an operator lowering them must not break the downloads).
+    pub exports: Limited,
 }
+
+/// Bounds the export documents stay well within.
+const EXPORT_LIMITS: QueryLimits = QueryLimits {
+    depth: 16,
+    complexity: 100_000,
+    aliases: 0,
+    batch: 1,
+};
 
 /// The schemas with the configured query limits, answering introspection
 /// when `introspection`: what the server runs.
@@ -66,6 +78,11 @@ pub fn build(limits: QueryLimits, introspection: bool) -> Executors {
                 .finish(),
             limits,
             introspection,
+        ),
+        exports: Limited::new(
+            limits::limited(schema(), EXPORT_LIMITS).finish(),
+            EXPORT_LIMITS,
+            false,
         ),
     }
 }

@@ -77,8 +77,7 @@ pub fn router(state: AppState) -> Router {
             get(graphql_handler::get_graphql).post(graphql_handler::post_graphql),
         )
         .route("/graphql/ws", get(websocket::upgrade))
-        .route("/export/follow-ups.csv", get(export::csv))
-        .route("/export/follow-ups.ndjson", get(export::ndjson))
+        .merge(export::routes())
         .merge(dashboard::routes())
         .with_state(state.clone())
         .route_layer(middleware::from_fn_with_state(limits, limits::bound))

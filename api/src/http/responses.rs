@@ -118,8 +118,13 @@ pub(super) fn graphql(
 pub(super) struct ErrorCode(pub(super) &'static str);
 
 /// A request-level error (bad token, unreadable body) in GraphQL shape.
+/// A bad input names its field in `extensions.field`, as in GraphQL.
 pub(super) fn error(headers: &HeaderMap, status: StatusCode, err: &ApiError) -> HttpResponse {
-    coded_error(headers, status, &err.client_message(), err.code())
+    let field = match err {
+        ApiError::BadUserInput { field, .. } => field.as_deref(),
+        _ => None,
+    };
+    error_with_field(headers, status, &err.client_message(), err.code(), field)
 }
 
 /// A request-level error with its message and code.
@@ -129,10 +134,24 @@ pub(super) fn coded_error(
     message: &str,
     code: &'static str,
 ) -> HttpResponse {
+    error_with_field(headers, status, message, code, None)
+}
+
+fn error_with_field(
+    headers: &HeaderMap,
+    status: StatusCode,
+    message: &str,
+    code: &'static str,
+    field: Option<&str>,
+) -> HttpResponse {
+    let mut extensions = serde_json::json!({ "code": code });
+    if let Some(field) = field {
+        extensions["field"] = serde_json::Value::from(field);
+    }
     let body = serde_json::json!({
         "errors": [{
             "message": message,
-            "extensions": { "code": code },
+            "extensions": extensions,
         }]
     });
     let mut response = (

@@ -22,6 +22,8 @@ pub struct Versions {
     pub data: i64,
     /// Changes on every committed change to reference data.
     pub reference: i64,
+    /// When `data` last changed, when it has since it was recorded.
+    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a write transaction changed.
@@ -42,6 +44,7 @@ pub async fn current(db: &impl ConnectionTrait) -> ApiResult<Versions> {
     Ok(Versions {
         data: row.data,
         reference: row.reference,
+        changed_at: row.changed_at,
     })
 }
 
@@ -52,6 +55,9 @@ pub async fn bump(txn: &impl ConnectionTrait, changed: Changed) -> ApiResult<()>
     update
         .table(Entity)
         .value(Column::Data, Expr::col(Column::Data).add(1))
+        // Written by this clock, not the database's: SQLite's
+        // CURRENT_TIMESTAMP has no zone and whole seconds only.
+        .value(Column::ChangedAt, chrono::Utc::now())
         .and_where(Expr::col(Column::Id).eq(1));
     if changed == Changed::Reference {
         update.value(Column::Reference, Expr::col(Column::Reference).add(1));

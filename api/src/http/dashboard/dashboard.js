@@ -242,6 +242,18 @@
     document.title = "Medborgarlöften " + shown.year + " – " + where;
   }
 
+  /** Points the download links at the open-data files of `selection`. */
+  function linkDownloads(selection) {
+    const query = queryString(selection);
+    for (const [id, file, extra] of [
+      ["download-xlsx", "regional-comparison.xlsx", ""],
+      ["download-csv", "regional-comparison.csv", "&dialect=excel-sv"],
+      ["download-ndjson", "regional-comparison.ndjson", ""],
+    ]) {
+      $(id).href = "export/" + file + "?" + query + extra;
+    }
+  }
+
   function areaName(selection) {
     const kind = kindOf(selection.kind);
     if (!kind.param) return kind.label;
@@ -353,6 +365,7 @@
 
     shown = selection;
     writeTitle();
+    linkDownloads(selection);
     $("summary").textContent =
       (rows.length === 1 ? "1 kommun" : rows.length + " kommuner") +
       " · " + pledges(comparison.totals.pledges) + " " + year +

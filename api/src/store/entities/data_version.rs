@@ -12,6 +12,9 @@ pub(crate) struct Model {
     pub data: i64,
     /// Bumped by every committed change to reference data.
     pub reference: i64,
+    /// When the last write committed (`data` moved); `None` before the
+    /// first write.
+    pub changed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

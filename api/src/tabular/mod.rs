@@ -1,14 +1,18 @@
 //! Exported values as cells that CSV readers and spreadsheets read right:
 //! typed cells (a number stays a number), text that a spreadsheet cannot
-//! mistake for a formula, and the CSV dialects. Free of HTTP and of the
+//! mistake for a formula, and the CSV dialects; NDJSON lines (`json_line`)
+//! and workbooks (`xlsx`) from the same cells. Free of HTTP and of the
 //! database: the export handlers turn rows into `Cell`s and write them
-//! with `csv_line`.
+//! here.
+
+pub mod xlsx;
 
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::ApiError;
+use crate::open_data::dictionary::LIST_SEPARATOR;
 
 /// One value of an exported row.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +21,11 @@ pub enum Cell {
     Text(String),
     Integer(i64),
     Decimal(f64),
+    Boolean(bool),
     Date(NaiveDate),
     Timestamp(DateTime<Utc>),
+    /// Several texts in one cell (methods, focus areas, …).
+    List(Vec<String>),
 }
 
 impl Cell {
@@ -37,11 +44,20 @@ impl Cell {
         value.map_or(Cell::Empty, Cell::Integer)
     }
 
+    /// `Date`, or `Empty` for `None`.
+    pub fn date(value: Option<NaiveDate>) -> Self {
+        value.map_or(Cell::Empty, Cell::Date)
+    }
+
     /// The cell as CSV field text in `dialect`.
     fn render(&self, dialect: Dialect) -> Cow<'_, str> {
         match self {
             Cell::Empty => Cow::Borrowed(""),
             Cell::Text(text) => spreadsheet_safe(text),
+            Cell::List(items) => {
+                Cow::Owned(spreadsheet_safe(&items.join(LIST_SEPARATOR)).into_owned())
+            }
+            Cell::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Cell::Integer(n) => Cow::Owned(n.to_string()),
             Cell::Decimal(x) => {
                 let plain = x.to_string();
@@ -52,13 +68,48 @@ impl Cell {
                 }
             }
             Cell::Date(date) => Cow::Owned(date.to_string()),
-            // The spelling of GraphQL and NDJSON (…Z), so that a value can
-            // be passed back as `updatedSince` unencoded.
-            Cell::Timestamp(at) => {
-                Cow::Owned(at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-            }
+            Cell::Timestamp(at) => Cow::Owned(timestamp(at)),
         }
     }
+
+    /// The cell as a JSON value: the exact text (nothing neutralised),
+    /// numbers as numbers, lists as arrays, `null` when empty.
+    pub fn json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Cell::Empty => Value::Null,
+            Cell::Text(text) => Value::String(text.clone()),
+            Cell::Integer(n) => Value::from(*n),
+            Cell::Decimal(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
+            Cell::Boolean(b) => Value::Bool(*b),
+            Cell::Date(date) => Value::String(date.to_string()),
+            Cell::Timestamp(at) => Value::String(timestamp(at)),
+            Cell::List(items) => Value::from(items.clone()),
+        }
+    }
+}
+
+/// The spelling of GraphQL's `DateTime` (…Z), so that a value can be
+/// passed back as `updatedSince` unencoded.
+fn timestamp(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// One NDJSON line: an object of `columns` to `cells`, keys in column
+/// order (written by hand: serde_json's map would sort them).
+pub fn json_line(columns: &[&str], cells: &[Cell]) -> Result<Vec<u8>, ApiError> {
+    let mut line = Vec::with_capacity(64 * cells.len());
+    line.push(b'{');
+    for (i, (name, cell)) in columns.iter().zip(cells).enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        serde_json::to_writer(&mut line, name).map_err(ApiError::internal)?;
+        line.push(b':');
+        serde_json::to_writer(&mut line, &cell.json()).map_err(ApiError::internal)?;
+    }
+    line.extend_from_slice(b"}\n");
+    Ok(line)
 }
 
 /// What makes a spreadsheet read a cell as a formula (OWASP, "CSV
@@ -169,6 +220,23 @@ mod tests {
         assert_eq!(
             csv_line(&cells, Dialect::ExcelSv).expect("a line"),
             b"-2,5;-3;'-3\r\n"
+        );
+    }
+
+    #[test]
+    fn ndjson_keeps_the_exact_text_and_the_column_order() {
+        let cells = [
+            Cell::Text("=1+1".into()),
+            Cell::List(vec!["-a".into(), "b".into()]),
+            Cell::Empty,
+        ];
+        assert_eq!(
+            json_line(&["z", "a", "m"], &cells).expect("a line"),
+            b"{\"z\":\"=1+1\",\"a\":[\"-a\",\"b\"],\"m\":null}\n"
+        );
+        assert_eq!(
+            csv_line(&cells, Dialect::Rfc4180).expect("a line"),
+            b"'=1+1,'-a | b,\r\n"
         );
     }
 
