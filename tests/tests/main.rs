@@ -28,6 +28,7 @@ mod jwt_attacks;
 mod mutation_results;
 mod open_data_catalog;
 mod open_data_downloads;
+mod open_data_round_trip;
 mod operator_endpoints;
 mod pagination_and_filters;
 mod persisted_operations;

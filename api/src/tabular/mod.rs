@@ -89,8 +89,9 @@ impl Cell {
     }
 }
 
-/// The spelling of GraphQL's `DateTime` (…Z), so that a value can be
-/// passed back as `updatedSince` unencoded.
+/// RFC 3339 in UTC with a `Z` (the same instant GraphQL shows as
+/// `+00:00`), so that a value can be passed back as `?updatedSince=`
+/// unencoded: a `+` in a query string reads as a space.
 fn timestamp(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
