@@ -129,6 +129,24 @@ db_test!(
         })
         .collect();
         assert_eq!(files, expected, "every file of every dataset");
+        // A dataset's IRI leads to its description in the dictionary.
+        for dataset in &datasets {
+            let page = dataset.strip_suffix("#dataset").expect("a dataset IRI");
+            let response = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("a client")
+                .get(page)
+                .send()
+                .await
+                .expect("answered");
+            assert_eq!(response.status(), 303, "{page}");
+            let slug = page.rsplit('/').next().expect("a slug");
+            assert_eq!(
+                response.headers()["location"],
+                format!("/export/dictionary#{slug}").as_str()
+            );
+        }
         // A harvester checks its links: each serves its file.
         for file in &files {
             let response = app.client.get(file).send().await.expect("answered");

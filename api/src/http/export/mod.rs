@@ -188,6 +188,12 @@ async fn download(
     params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
     uri: axum::http::Uri,
 ) -> Response {
+    // A dataset's own IRI in the catalogue (`/export/pledges#dataset`)
+    // leads to its description.
+    if let Some(dataset) = Dataset::parse(&file) {
+        let to = format!("/export/dictionary#{}", dataset.slug());
+        return axum::response::Redirect::to(&to).into_response();
+    }
     let Some((dataset, format)) = file
         .rsplit_once('.')
         .and_then(|(slug, ext)| Some((Dataset::parse(slug)?, Format::parse(ext)?)))
