@@ -134,11 +134,7 @@ fn cacheable(request: &HeaderMap, entry: &Entry, get: bool) -> Response {
         answer = StatusCode::NOT_MODIFIED.into_response();
     }
     let headers = answer.headers_mut();
-    headers.insert(header::ETAG, etag);
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, no-cache"),
-    );
+    validators::mark_public(headers, etag);
     headers.insert(
         header::VARY,
         HeaderValue::from_static("accept, authorization"),

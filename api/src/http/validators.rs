@@ -3,6 +3,7 @@
 //! is unchanged.
 
 use axum::http::{HeaderMap, HeaderValue, header};
+use chrono::{DateTime, Utc};
 
 /// FNV-1a, 64 bits, of `bytes`: the same bytes give the same tag on every
 /// instance of every build (no per-process seed). A `const fn`, so the
@@ -38,4 +39,29 @@ pub(super) fn is_fresh(request: &HeaderMap, etag: &HeaderValue) -> bool {
                 .map(str::trim)
                 .any(|t| t == etag || t == "*" || t.strip_prefix("W/") == Some(etag))
         })
+}
+
+/// Whether the request's `If-Modified-Since` is no earlier than
+/// `changed`: the client's copy is current. HTTP dates have whole seconds.
+pub(super) fn is_unmodified_since(request: &HeaderMap, changed: DateTime<Utc>) -> bool {
+    request
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|raw| DateTime::parse_from_rfc2822(raw).ok())
+        .is_some_and(|since| changed.timestamp() <= since.timestamp())
+}
+
+/// `at` as an HTTP date (RFC 9110 IMF-fixdate), for `Last-Modified`.
+pub(super) fn http_date(at: DateTime<Utc>) -> Option<HeaderValue> {
+    HeaderValue::from_str(&at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()).ok()
+}
+
+/// Marks a public answer tagged `etag`: any cache may keep it but must
+/// ask again before each use, and gets a 304 while it is unchanged.
+pub(super) fn mark_public(headers: &mut HeaderMap, etag: HeaderValue) {
+    headers.insert(header::ETAG, etag);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
 }

@@ -49,14 +49,23 @@ impl Cell {
         value.map_or(Cell::Empty, Cell::Date)
     }
 
+    /// A text or list cell as a spreadsheet may show it (neutralised,
+    /// lists joined); `None` for the typed cells.
+    pub fn spreadsheet_text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Cell::Text(text) => Some(spreadsheet_safe(text)),
+            Cell::List(items) => Some(Cow::Owned(
+                spreadsheet_safe(&items.join(LIST_SEPARATOR)).into_owned(),
+            )),
+            _ => None,
+        }
+    }
+
     /// The cell as CSV field text in `dialect`.
     fn render(&self, dialect: Dialect) -> Cow<'_, str> {
         match self {
             Cell::Empty => Cow::Borrowed(""),
-            Cell::Text(text) => spreadsheet_safe(text),
-            Cell::List(items) => {
-                Cow::Owned(spreadsheet_safe(&items.join(LIST_SEPARATOR)).into_owned())
-            }
+            Cell::Text(_) | Cell::List(_) => self.spreadsheet_text().unwrap_or_default(),
             Cell::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Cell::Integer(n) => Cow::Owned(n.to_string()),
             Cell::Decimal(x) => {
@@ -98,14 +107,17 @@ fn timestamp(at: &DateTime<Utc>) -> String {
 
 /// One NDJSON line: an object of `columns` to `cells`, keys in column
 /// order (written by hand: serde_json's map would sort them).
-pub fn json_line(columns: &[&str], cells: &[Cell]) -> Result<Vec<u8>, ApiError> {
+pub fn json_line<'a>(
+    columns: impl IntoIterator<Item = &'a str>,
+    cells: &[Cell],
+) -> Result<Vec<u8>, ApiError> {
     let mut line = Vec::with_capacity(64 * cells.len());
     line.push(b'{');
-    for (i, (name, cell)) in columns.iter().zip(cells).enumerate() {
+    for (i, (name, cell)) in columns.into_iter().zip(cells).enumerate() {
         if i > 0 {
             line.push(b',');
         }
-        serde_json::to_writer(&mut line, name).map_err(ApiError::internal)?;
+        serde_json::to_writer(&mut line, &name).map_err(ApiError::internal)?;
         line.push(b':');
         serde_json::to_writer(&mut line, &cell.json()).map_err(ApiError::internal)?;
     }
@@ -232,7 +244,7 @@ mod tests {
             Cell::Empty,
         ];
         assert_eq!(
-            json_line(&["z", "a", "m"], &cells).expect("a line"),
+            json_line(["z", "a", "m"], &cells).expect("a line"),
             b"{\"z\":\"=1+1\",\"a\":[\"-a\",\"b\"],\"m\":null}\n"
         );
         assert_eq!(

@@ -7,9 +7,8 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::{Cell, spreadsheet_safe};
+use super::Cell;
 use crate::error::ApiError;
-use crate::open_data::dictionary::LIST_SEPARATOR;
 
 /// A workbook being filled, row by row.
 pub struct Sheet {
@@ -76,12 +75,9 @@ impl Sheet {
         for (col, cell) in (0u16..).zip(cells) {
             match cell {
                 Cell::Empty => None,
-                Cell::Text(text) => Some(sheet.write_string(row, col, spreadsheet_safe(text))),
-                Cell::List(items) => Some(sheet.write_string(
-                    row,
-                    col,
-                    spreadsheet_safe(&items.join(LIST_SEPARATOR)),
-                )),
+                Cell::Text(_) | Cell::List(_) => cell
+                    .spreadsheet_text()
+                    .map(|text| sheet.write_string(row, col, text)),
                 // Whole numbers below 2^53 are exact in a spreadsheet's
                 // doubles; counts and percentages are far below.
                 #[allow(clippy::cast_precision_loss)]

@@ -158,12 +158,6 @@ const STALLED_CLIENT: std::time::Duration = std::time::Duration::from_secs(30);
 /// Why a download was not served: the status and the error.
 struct Refused(StatusCode, ApiError);
 
-impl Refused {
-    fn bad(err: ApiError) -> Self {
-        Refused(StatusCode::BAD_REQUEST, err)
-    }
-}
-
 impl From<ApiError> for Refused {
     fn from(err: ApiError) -> Self {
         let status = match &err {
@@ -198,12 +192,11 @@ async fn download(
         .rsplit_once('.')
         .and_then(|(slug, ext)| Some((Dataset::parse(slug)?, Format::parse(ext)?)))
     else {
-        let err = ApiError::NotFound;
         return responses::coded_error(
             &headers,
             StatusCode::NOT_FOUND,
             &format!("no such export: {file}; see /export/dictionary for the datasets and formats"),
-            err.code(),
+            crate::error::code::NOT_FOUND,
         );
     };
     let today = crate::calendar::today();
@@ -221,10 +214,9 @@ async fn download(
         today,
         query: uri.query().unwrap_or("").to_owned(),
     };
-    let operation: Arc<str> = Arc::from(format!("/export/{file}"));
-    let summary_scope = scope.clone();
+    let summary = Summary::new(Arc::from(format!("/export/{file}")), "OK", &scope);
     match serve(&state, request, scope, request_id, &headers, params).await {
-        Ok(response) => Summary::new(operation, "OK", &summary_scope).on(response),
+        Ok(response) => summary.on(response),
         Err(Refused(status, err)) => responses::error(&headers, status, &err),
     }
 }
@@ -253,25 +245,23 @@ async fn serve(
     let mut params = match params {
         Ok(Query(params)) => params,
         Err(rejection) => {
-            return Err(Refused::bad(ApiError::BadUserInput {
+            return Err(ApiError::BadUserInput {
                 field: None,
                 message: format!("bad query string: {}", rejection.body_text()),
-            }));
+            }
+            .into());
         }
     };
-    params.check(dataset).map_err(Refused::bad)?;
+    params.check(dataset)?;
     // The comparison is of a year; without one, of this year, so that the
     // plain URL a catalogue lists is a useful file.
     if dataset == Dataset::RegionalComparison && params.year.is_none() {
         params.year = Some(chrono::Datelike::year(&download.today));
     }
     let dialect = match format {
-        Format::Csv => Dialect::parse(params.dialect.as_deref()).map_err(Refused::bad)?,
+        Format::Csv => Dialect::parse(params.dialect.as_deref())?,
         _ if params.dialect.is_some() => {
-            return Err(Refused::bad(ApiError::bad_input(
-                "dialect",
-                "a dialect applies to CSV only",
-            )));
+            return Err(ApiError::bad_input("dialect", "a dialect applies to CSV only").into());
         }
         _ => Dialect::default(),
     };
@@ -300,7 +290,7 @@ async fn serve(
     };
     let mut source = match dataset {
         Dataset::FollowUps => {
-            let filter = follow_up_filter(state, &params).map_err(Refused::bad)?;
+            let filter = follow_up_filter(state, &params)?;
             let reader = state.services.reader(Arc::new(scope.clone()));
             Source::FollowUps(reader.follow_up_export(&filter).await?)
         }
@@ -390,7 +380,9 @@ struct Encoding {
 impl Encoding {
     fn line(self, cells: &[Cell]) -> Result<Vec<u8>, ApiError> {
         match self.format {
-            Format::Ndjson => tabular::json_line(&self.dataset.header(), cells),
+            Format::Ndjson => {
+                tabular::json_line(self.dataset.columns().iter().map(|c| c.name), cells)
+            }
             _ => tabular::csv_line(cells, self.dialect),
         }
     }
@@ -512,9 +504,6 @@ struct Validator {
     last_modified: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The HTTP date format (RFC 9110 IMF-fixdate).
-const HTTP_DATE: &str = "%a, %d %b %Y %H:%M:%S GMT";
-
 impl Validator {
     fn of(download: &Download, versions: data_version::Versions) -> Self {
         let key = format!(
@@ -538,31 +527,17 @@ impl Validator {
         if request.contains_key(header::IF_NONE_MATCH) {
             return validators::is_fresh(request, &self.etag);
         }
-        let since = request
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|raw| chrono::DateTime::parse_from_rfc2822(raw).ok());
-        match (since, self.last_modified) {
-            // HTTP dates have whole seconds.
-            (Some(since), Some(changed)) => changed.timestamp() <= since.timestamp(),
-            _ => false,
-        }
+        self.last_modified
+            .is_some_and(|changed| validators::is_unmodified_since(request, changed))
     }
 
-    /// `response` with the validators and the rule that a cache may keep
-    /// it but must ask again before each use.
+    /// `response` with the validators, public but revalidated.
     fn on(&self, mut response: Response) -> Response {
         let headers = response.headers_mut();
-        headers.insert(header::ETAG, self.etag.clone());
-        if let Some(changed) = self.last_modified
-            && let Ok(value) = HeaderValue::from_str(&changed.format(HTTP_DATE).to_string())
-        {
+        validators::mark_public(headers, self.etag.clone());
+        if let Some(value) = self.last_modified.and_then(validators::http_date) {
             headers.insert(header::LAST_MODIFIED, value);
         }
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, no-cache"),
-        );
         headers.insert(header::VARY, HeaderValue::from_static("authorization"));
         response
     }

@@ -26,12 +26,7 @@ fn cacheable(request: &HeaderMap, content_type: &'static str, body: String) -> R
         )
             .into_response()
     };
-    let headers = response.headers_mut();
-    headers.insert(header::ETAG, etag);
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, no-cache"),
-    );
+    validators::mark_public(response.headers_mut(), etag);
     response
 }
 

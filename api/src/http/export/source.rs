@@ -113,22 +113,11 @@ async fn run_page(
 /// own mistakes (a filter naming an unknown code) keep their code and
 /// message; anything else is internal.
 fn error_of(error: &async_graphql::ServerError) -> ApiError {
-    let found = error
-        .extensions
-        .as_ref()
-        .and_then(|e| e.get("code"))
-        .and_then(|v| match v {
-            async_graphql::Value::String(s) => Some(s.clone()),
-            _ => None,
-        });
-    let field = error
-        .extensions
-        .as_ref()
-        .and_then(|e| e.get("field"))
-        .and_then(|v| match v {
-            async_graphql::Value::String(s) => Some(s.clone()),
-            _ => None,
-        });
+    let extension = |name: &str| match error.extensions.as_ref()?.get(name)? {
+        async_graphql::Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    let (found, field) = (extension("code"), extension("field"));
     match found.as_deref() {
         Some(code::BAD_USER_INPUT) => ApiError::BadUserInput {
             field,
